@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `compute_cost`: the cross-entropy cost
+/// J = -1/m * sum(Y log(AL) + (1 - Y) log(1 - AL)), with AL and Y of shape (1, m).
+///
+/// The terms are summed in numpy's pairwise order, and `-1 / m` is formed first as in
+/// the course, so the value agrees with numpy's to the last bit or nearly.
+public func computeCost(_ AL: Matrix, _ Y: Matrix) -> Double {
+    precondition(AL.rows == Y.rows && AL.cols == Y.cols, "AL and Y differ in shape")
+    return AL.storage.withUnsafeBufferPointer { a in
+        Y.storage.withUnsafeBufferPointer { y in
+            var terms = [Double](repeating: 0, count: a.count)
+            return terms.withUnsafeMutableBufferPointer { crossEntropy(a, y, scratch: $0) }
+        }
+    }
+}
+
+/// The cost over raw buffers, shared by `computeCost` and the engines; `scratch` holds
+/// the m terms, so that the engines' loop allocates nothing.
+func crossEntropy(
+    _ a: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
+    scratch terms: UnsafeMutableBufferPointer<Double>
+) -> Double {
+    let m = a.count
+    for k in 0..<m {
+        terms[k] = y[k] * log(a[k]) + (1 - y[k]) * log(1 - a[k])
+    }
+    return -1 / Double(m) * pairwiseSum(UnsafeBufferPointer(terms), from: 0, count: m)
+}

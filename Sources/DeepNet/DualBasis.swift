@@ -1,0 +1,47 @@
+/// The data-dependent part of the dual engine: X and its Gram matrix G = X^T X (m x m).
+///
+/// G costs 2 n_x m^2 operations once; build one `DualBasis` per dataset and pass it to
+/// every run on that data (a sweep over learning rates and seeds shares it). A class,
+/// so that runs share one copy instead of duplicating m^2 doubles.
+public final class DualBasis: @unchecked Sendable {
+    /// The training data, (n_x, m).
+    public let X: Matrix
+    /// X^T X, (m, m).
+    public let gram: Matrix
+
+    public init(_ X: Matrix) {
+        self.X = X
+        var g = Matrix(rows: X.cols, cols: X.cols)
+        Matrix.gemm(X, transposeA: true, X, into: &g)
+        gram = g
+    }
+}
+
+extension EngineKind {
+    /// The engine that needs fewer floating-point operations for this training, with the
+    /// counts behind the choice. Layers 2 ... L cost the same in both and are left out.
+    ///
+    /// primal: iterations * 4 n_1 n_x m (W_1 X forwards, dZ_1 X^T backwards).
+    /// dual: 2 n_x m^2 (G, unless shared) + 2 n_1 n_x m (P) + iterations * 2 n_1 m^2
+    ///       + 2 n_1 m n_x (forming W_1 at the end).
+    public static func cheaper(
+        layerDims: [Int], examples m: Int, iterations: Int, gramIsShared: Bool = false
+    ) -> (engine: EngineKind, reason: String) {
+        guard layerDims.count >= 2 else { return (.primal, "no layers") }
+        let nx = Double(layerDims[0]), n1 = Double(layerDims[1]), m = Double(m), it = Double(iterations)
+        let primal = it * 4 * n1 * nx * m
+        let dual = (gramIsShared ? 0 : 2 * nx * m * m) + 4 * n1 * nx * m + it * 2 * n1 * m * m
+        let engine: EngineKind = dual < primal ? .dual : .primal
+        let reason = "first-layer FLOPs: primal \(formatFlops(primal)), dual \(formatFlops(dual))"
+            + " (n_x=\(Int(nx)), n_1=\(Int(n1)), m=\(Int(m)), iterations=\(Int(it)))"
+        return (engine, reason)
+    }
+}
+
+private func formatFlops(_ x: Double) -> String {
+    let units = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+    for (scale, unit) in units where x >= scale {
+        return String(Int((x / scale * 10).rounded()) / 10) + "." + String(Int((x / scale * 10).rounded()) % 10) + " " + unit
+    }
+    return String(Int(x))
+}

@@ -1,0 +1,134 @@
+/// Which implementation of gradient descent trains the network. Both compute the
+/// course's algorithm and agree with it to 1e-9; they differ in cost.
+public enum EngineKind: String, CaseIterable, Sendable, Codable {
+    /// The textbook algorithm: forward, backward and update every layer, with BLAS products.
+    case primal
+    /// Full-batch descent in the span of the data: W1 = W1_0 + C X^T, so the first
+    /// layer needs the Gram matrix X^T X instead of products with X. Cheaper when there
+    /// are fewer examples than input features.
+    case dual
+}
+
+/// The hyperparameters of full-batch gradient descent.
+public struct TrainingOptions: Equatable, Sendable {
+    public var learningRate: Double
+    public var iterations: Int
+    /// The cost of iteration i is recorded when i % recordEvery == 0, before its update.
+    public var recordEvery: Int
+    public var hidden: Activation
+    public var output: Activation
+    public var engine: EngineKind
+
+    public init(
+        learningRate: Double, iterations: Int, recordEvery: Int = 100,
+        hidden: Activation = .relu, output: Activation = .sigmoid, engine: EngineKind = .primal
+    ) {
+        self.learningRate = learningRate
+        self.iterations = iterations
+        self.recordEvery = recordEvery
+        self.hidden = hidden
+        self.output = output
+        self.engine = engine
+    }
+}
+
+/// One recorded point of the cost history.
+public struct CostRecord: Equatable, Sendable {
+    public var iteration: Int
+    public var cost: Double
+    public init(iteration: Int, cost: Double) {
+        self.iteration = iteration
+        self.cost = cost
+    }
+}
+
+/// Where training is, passed to the progress callback after every iteration.
+public struct TrainingProgress: Sendable {
+    /// Iterations completed so far, 1 ... iterations.
+    public var completed: Int
+    public var iterations: Int
+    /// The cost computed in the last completed iteration (before its update).
+    public var cost: Double
+}
+
+/// What training produced.
+public struct TrainingResult: Sendable {
+    public var parameters: Parameters
+    /// The recorded costs, in order.
+    public var costs: [CostRecord]
+    /// The cost of the final parameters on the training set.
+    public var finalCost: Double
+    /// The network's output on the training set with the final parameters, (1, m).
+    public var finalOutput: Matrix
+}
+
+/// Why training stopped early. Each case carries the costs recorded so far.
+public enum TrainingError: Error, Equatable {
+    /// The cost of `iteration` was NaN or infinite; `lastFiniteCost` is the one before.
+    case nonFiniteCost(iteration: Int, cost: Double, lastFiniteCost: Double?, costs: [CostRecord])
+    /// `shouldStop` answered true before `iteration` began.
+    case cancelled(iteration: Int, costs: [CostRecord])
+
+    public var costs: [CostRecord] {
+        switch self {
+        case .nonFiniteCost(_, _, _, let costs), .cancelled(_, let costs): return costs
+        }
+    }
+}
+
+/// Full-batch gradient descent as the course's `L_layer_model`:
+///
+///     for i in 0 ..< iterations:
+///         AL = L_model_forward(X); cost = compute_cost(AL, Y)   # recorded if i % every == 0
+///         grads = L_model_backward(AL, Y); parameters = update_parameters(grads)
+///
+/// - Parameters:
+///   - X: the training data, (n_x, m).
+///   - Y: the labels, (1, m), each 0 or 1.
+///   - initial: the initial parameters; their layer_dims[0] must be n_x.
+///   - dualBasis: for the dual engine, a precomputed Gram matrix of X (shared by every
+///     run on the same data); computed here when nil.
+///   - progress: called after every iteration.
+///   - shouldStop: polled before every iteration; when it answers true, training stops
+///     with `TrainingError.cancelled`.
+/// - Throws: `TrainingError.nonFiniteCost` at the first iteration whose cost is NaN or
+///   infinite, `TrainingError.cancelled` when stopped.
+public func train(
+    X: Matrix, Y: Matrix, initial: Parameters, options: TrainingOptions,
+    dualBasis: DualBasis? = nil,
+    progress: ((TrainingProgress) -> Void)? = nil,
+    shouldStop: (() -> Bool)? = nil
+) throws -> TrainingResult {
+    precondition(initial.layerDims.first == X.rows, "layer_dims[0] is not n_x")
+    precondition(Y.rows == 1 && Y.cols == X.cols, "Y must be (1, m)")
+    precondition(options.recordEvery > 0 && options.iterations >= 0, "bad options")
+    var engine: Engine
+    switch options.engine {
+    case .primal:
+        engine = .primal(X: X, Y: Y, parameters: initial, hidden: options.hidden, output: options.output)
+    case .dual:
+        precondition(dualBasis.map { $0.X == X } ?? true, "the dual basis belongs to other data")
+        engine = .dual(
+            basis: dualBasis ?? DualBasis(X), Y: Y, parameters: initial,
+            hidden: options.hidden, output: options.output)
+    }
+    var costs: [CostRecord] = []
+    costs.reserveCapacity(options.iterations / options.recordEvery + 1)
+    var lastFinite: Double?
+    for i in 0..<options.iterations {
+        if let shouldStop, shouldStop() {
+            throw TrainingError.cancelled(iteration: i, costs: costs)
+        }
+        let cost = engine.forward()
+        guard cost.isFinite else {
+            throw TrainingError.nonFiniteCost(iteration: i, cost: cost, lastFiniteCost: lastFinite, costs: costs)
+        }
+        lastFinite = cost
+        if i % options.recordEvery == 0 { costs.append(CostRecord(iteration: i, cost: cost)) }
+        engine.backwardAndUpdate(learningRate: options.learningRate)
+        progress?(TrainingProgress(completed: i + 1, iterations: options.iterations, cost: cost))
+    }
+    let finalCost = engine.forward()
+    return TrainingResult(
+        parameters: engine.parameters(), costs: costs, finalCost: finalCost, finalOutput: engine.output)
+}

@@ -1,0 +1,2 @@
+import Experiments
+print(dnnRunVersion)
