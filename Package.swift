@@ -41,8 +41,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "DeepNetTests", dependencies: ["DeepNet"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DeepNet"]),
-        .testTarget(name: "CLITests", dependencies: ["Experiments"]),
+        // Assertion helpers shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["DeepNet"], path: "Tests/TestSupport"),
+        .testTarget(name: "DeepNetTests", dependencies: ["DeepNet", "TestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DeepNet", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Experiments", "TestSupport"]),
     ]
 )

@@ -8,6 +8,12 @@ public struct Gradients: Sendable {
     /// l, shaped like A_{l-1}. The notebook stores it as `grads["dA" + str(l)]`, so
     /// `dAPrev[0]` is its `dA1`, the gradient with respect to X.
     public var dAPrev: [Matrix]
+
+    public init(dW: [Matrix], db: [Matrix], dAPrev: [Matrix]) {
+        self.dW = dW
+        self.db = db
+        self.dAPrev = dAPrev
+    }
 }
 
 /// `linear_backward`: from dZ of layer l and its cache (A_prev, W, b),

@@ -4,12 +4,23 @@ public struct LinearCache: Sendable {
     public var aPrev: Matrix
     public var W: Matrix
     public var b: Matrix
+
+    public init(aPrev: Matrix, W: Matrix, b: Matrix) {
+        self.aPrev = aPrev
+        self.W = W
+        self.b = b
+    }
 }
 
 /// The course's `cache = (linear_cache, activation_cache)`, the activation cache being Z.
 public struct LayerCache: Sendable {
     public var linear: LinearCache
     public var Z: Matrix
+
+    public init(linear: LinearCache, Z: Matrix) {
+        self.linear = linear
+        self.Z = Z
+    }
 }
 
 /// `linear_forward`: Z = W A + b.
