@@ -1,0 +1,170 @@
+import DeepNet
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How one run ended.
+public struct RunOutcome: Sendable {
+    public enum Status: Equatable, Sendable {
+        case upToDate
+        case completed
+        case failed(String)
+        case interrupted
+        /// Another process holds this run's lock and is training it now.
+        case busy
+    }
+
+    public var run: PlannedRun
+    public var status: Status
+    public var metrics: Metrics?
+    public var engine: EngineKind?
+}
+
+/// Trains one planned run and writes its folder: spec.yaml, costs.csv, parameters.json,
+/// metrics.json and manifest.json, all into a temporary folder beside the final one,
+/// renamed into place only when everything is written. A run that diverges is recorded
+/// as failed (its costs so far kept); one that is interrupted leaves only its temporary
+/// folder, with a manifest saying so.
+public struct RunExecutor: Sendable {
+    public var data: DataStore
+    public var board: ProgressBoard
+    public var blasThreads: Int
+
+    public init(data: DataStore, board: ProgressBoard, blasThreads: Int) {
+        self.data = data
+        self.board = board
+        self.blasThreads = blasThreads
+    }
+
+    public func execute(_ run: PlannedRun) -> RunOutcome {
+        let lock: RunLock
+        do {
+            guard let acquired = try RunLock.acquire(for: run.folder) else {
+                return RunOutcome(run: run, status: .busy)
+            }
+            lock = acquired
+        } catch {
+            return RunOutcome(run: run, status: .failed("\(error)"))
+        }
+        defer { lock.release() }
+        // Another process may have made this run since it was planned.
+        if let now = RunFiles.readManifest(inFolder: run.folder), now.finished != run.previousFinish,
+           case .success(.upToDate) = RunPlanner.decide(
+               folder: run.folder, specHash: run.specHash, datasets: run.datasets, force: false) {
+            return RunOutcome(run: run, status: .upToDate, metrics: RunFiles.readMetrics(inFolder: run.folder))
+        }
+        do {
+            return try train(run)
+        } catch {
+            return RunOutcome(run: run, status: .failed("\(error)"))
+        }
+    }
+
+    private func train(_ run: PlannedRun) throws -> RunOutcome {
+        let spec = run.spec
+        let started = timestamp()
+        let train = try data.dataset(spec.train, scale: spec.scale)
+        let (engine, reason) = chooseEngine(spec, examples: train.examples)
+        let staging = try RunFolder.makeStaging(for: run.folder)
+        try AtomicFile.write(run.specText, to: staging + "/" + RunFile.spec)
+
+        BLAS.threads = blasThreads
+        let options = TrainingOptions(
+            learningRate: spec.learningRate, iterations: spec.iterations, recordEvery: spec.recordEvery,
+            hidden: spec.hiddenActivation, output: spec.outputActivation, engine: engine)
+        let initial = initializeParametersDeep(spec.layerDims, initializer: spec.initializer, seed: spec.seed)
+        let basis = engine == .dual ? try data.dualBasis(spec.train, scale: spec.scale) : nil
+        let handle = board.begin(label: run.point.folderName ?? "", iterations: spec.iterations)
+        defer { board.finish(handle) }
+
+        var manifest = Manifest(
+            status: .completed, specSHA256: run.specHash, datasets: run.datasets,
+            dnnRunVersion: dnnRunVersion, engine: engine.rawValue, engineReason: reason,
+            blasLibrary: BLAS.library, blasThreads: blasThreads, host: hostName(),
+            started: started, finished: "", iterationsCompleted: 0, error: nil)
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result: TrainingResult
+        do {
+            result = try DeepNet.train(
+                X: train.X, Y: train.Y, initial: initial, options: options, dualBasis: basis,
+                progress: { board.update(handle, completed: $0.completed, cost: $0.cost) },
+                shouldStop: { Interrupts.shared.isRequested })
+        } catch let error as TrainingError {
+            let seconds = (clock.now - start).seconds
+            try AtomicFile.write(RunFiles.costsCSV(error.costs), to: staging + "/" + RunFile.costs)
+            manifest.finished = timestamp()
+            switch error {
+            case .nonFiniteCost(let iteration, let cost, let last, _):
+                let message = "the cost became \(cost) at iteration \(iteration)"
+                    + (last.map { " (last finite cost \(shortestDecimal($0)))" } ?? "")
+                    + "; the learning rate \(shortestDecimal(spec.learningRate)) is probably too large"
+                manifest.status = .failed
+                manifest.error = message
+                manifest.iterationsCompleted = iteration
+                let metrics = Metrics(finalCost: nil, trainAccuracy: nil, testAccuracy: nil, seconds: seconds, iterations: iteration)
+                try AtomicFile.write(metrics.json.rendered(), to: staging + "/" + RunFile.metrics)
+                try AtomicFile.write(manifest.json.rendered(), to: staging + "/" + RunFile.manifest)
+                try RunFolder.moveIntoPlace(staging, run.folder)
+                return RunOutcome(run: run, status: .failed(message), metrics: metrics, engine: engine)
+            case .cancelled(let iteration, _):
+                manifest.status = .interrupted
+                manifest.error = "interrupted by \(Interrupts.name(Interrupts.shared.signal ?? SIGINT)) before iteration \(iteration)"
+                manifest.iterationsCompleted = iteration
+                try AtomicFile.write(manifest.json.rendered(), to: staging + "/" + RunFile.manifest)
+                return RunOutcome(run: run, status: .interrupted, engine: engine)
+            }
+        }
+        let seconds = (clock.now - start).seconds
+
+        var testAccuracy: Double?
+        if let testSplit = spec.test {
+            let test = try data.dataset(testSplit, scale: spec.scale)
+            let predictions = predict(test.X, result.parameters, hidden: spec.hiddenActivation, output: spec.outputActivation)
+            testAccuracy = accuracy(predictions: predictions, labels: test.Y)
+        }
+        let metrics = Metrics(
+            finalCost: result.finalCost,
+            trainAccuracy: accuracy(predictions: result.finalOutput.map { $0 > 0.5 ? 1 : 0 }, labels: train.Y),
+            testAccuracy: testAccuracy, seconds: seconds, iterations: spec.iterations)
+        manifest.finished = timestamp()
+        manifest.iterationsCompleted = spec.iterations
+        try AtomicFile.write(RunFiles.costsCSV(result.costs), to: staging + "/" + RunFile.costs)
+        try AtomicFile.write(RunFiles.parametersJSON(result.parameters), to: staging + "/" + RunFile.parameters)
+        try AtomicFile.write(metrics.json.rendered(), to: staging + "/" + RunFile.metrics)
+        try AtomicFile.write(manifest.json.rendered(), to: staging + "/" + RunFile.manifest)
+        try RunFolder.moveIntoPlace(staging, run.folder)
+        return RunOutcome(run: run, status: .completed, metrics: metrics, engine: engine)
+    }
+
+    /// The spec's engine, or for `auto` the one with fewer floating-point operations.
+    private func chooseEngine(_ spec: ExperimentSpec, examples: Int) -> (EngineKind, String) {
+        let (cheaper, counts) = EngineKind.cheaper(
+            layerDims: spec.layerDims, examples: examples, iterations: spec.iterations,
+            gramIsShared: data.hasDualBasis(spec.train, scale: spec.scale))
+        switch spec.engine {
+        case .primal: return (.primal, "engine: primal in the spec; \(counts)")
+        case .dual: return (.dual, "engine: dual in the spec; \(counts)")
+        case .auto: return (cheaper, "engine: auto chose \(cheaper.rawValue), the fewer operations; \(counts)")
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}
+
+/// Now, as ISO 8601 with a UTC offset.
+func timestamp() -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: Date())
+}
+
+func hostName() -> String { ProcessInfo.processInfo.hostName }

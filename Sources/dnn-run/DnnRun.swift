@@ -1,0 +1,116 @@
+import ArgumentParser
+import Experiments
+import Foundation
+
+/// `dnn-run`: train the course's deep networks from YAML experiment specs.
+@main
+struct DnnRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dnn-run",
+        abstract: "Train fully connected deep networks, as the deep-learning course builds them, from YAML experiment specs.",
+        discussion: """
+            Exit status: 0 success; 1 a run failed (diverged, interrupted, I/O error);
+            2 bad usage or an invalid spec (nothing was written).
+            """,
+        version: dnnRunVersion,
+        subcommands: [Run.self, Validate.self],
+        defaultSubcommand: Run.self)
+
+    /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
+    /// become status 2 (its own default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch let diagnostics as Diagnostics {
+            FileHandle.standardError.write(Data((diagnostics.description + "\n").utf8))
+            Foundation.exit(2)
+        } catch let diagnostic as Diagnostic {
+            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+            Foundation.exit(2)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// `dnn-run SPEC`: train every run of a spec that is not up to date.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the runs of a spec (every sweep point) and write the results tree.")
+
+    @Argument(help: "The experiment spec (YAML).")
+    var spec: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key of the spec, e.g. training.learning_rate=0.01; the value is YAML.", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    @Option(help: "The results directory.")
+    var results = "results"
+
+    @Flag(help: "Retrain runs that are up to date, and replace runs of a different spec.")
+    var force = false
+
+    @Option(help: "Runs to train at once (threads); BLAS threads per run become cores / jobs.")
+    var jobs = 1
+
+    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N).", valueName: "I/N"))
+    var shard: String?
+
+    @Flag(help: "No progress display; only the summary lines and errors.")
+    var quiet = false
+
+    func run() throws {
+        guard jobs >= 1 else {
+            throw Diagnostic("--jobs \(jobs): expected a positive number of runs at once", at: .flag("--jobs \(jobs)"))
+        }
+        let shard = try self.shard.map(Shard.init(parsing:))
+        let plan = try SpecLoader.load(path: spec, overrides: overrides)
+        var options = RunnerOptions(resultsDirectory: absolutePath(results))
+        options.force = force
+        options.jobs = jobs
+        options.shard = shard
+        options.progress = .automatic(quiet: quiet)
+        let report = try Runner.run(plan, options: options)
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
+
+/// `dnn-run validate SPEC...`: check specs and every sweep point without training.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check specs (every sweep point, and their data) without training or writing anything.")
+
+    @Argument(help: "The experiment specs (YAML).")
+    var specs: [String]
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a key, as for a run.", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    func run() throws {
+        var problems: [Diagnostic] = []
+        for path in specs {
+            do {
+                let plan = try SpecLoader.load(path: path, overrides: overrides)
+                try validateData(plan)
+                let n = plan.points.count
+                print("\(path): ok (\(n) run\(n == 1 ? "" : "s"))")
+            } catch let d as Diagnostics {
+                problems += d.items
+            } catch let d as Diagnostic {
+                problems.append(d)
+            }
+        }
+        if !problems.isEmpty { throw Diagnostics(problems) }
+    }
+}
+
+/// An absolute path for `path`, relative to the working directory.
+func absolutePath(_ path: String) -> String {
+    let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    return url.standardizedFileURL.path
+}

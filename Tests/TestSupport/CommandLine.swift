@@ -1,0 +1,107 @@
+import Foundation
+import XCTest
+
+/// What a finished `dnn-run` process printed and how it exited.
+public struct ProcessResult {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// The `dnn-run` built beside the test bundle (`swift build` puts every product of the
+/// package in one folder).
+public func dnnRunExecutable(file: StaticString = #filePath, line: UInt = #line) -> URL {
+    let products = Bundle.allBundles.map(\.bundleURL).first { $0.pathExtension == "xctest" }?
+        .deletingLastPathComponent()
+        ?? Bundle.main.bundleURL
+    let url = products.appendingPathComponent("dnn-run")
+    if !FileManager.default.isExecutableFile(atPath: url.path) {
+        XCTFail("dnn-run is not built at \(url.path); run `swift build` first", file: file, line: line)
+    }
+    return url
+}
+
+/// Runs `dnn-run` with `arguments` in `directory` and waits for it.
+@discardableResult
+public func runDnnRun(
+    _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+) throws -> ProcessResult {
+    let process = try startDnnRun(arguments, in: directory, environment: environment)
+    return process.wait()
+}
+
+/// A `dnn-run` process started in the background, for tests that signal it or race two.
+public final class RunningProcess {
+    public let process = Process()
+    private let out = Pipe()
+    private let err = Pipe()
+    private var outData = Data()
+    private var errData = Data()
+    private let group = DispatchGroup()
+
+    init(_ executable: URL, _ arguments: [String], _ directory: URL, _ environment: [String: String]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        group.enter()
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            outData = out.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        DispatchQueue.global().async { [self] in
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+    }
+
+    /// Waits for the process to exit and returns what it printed.
+    public func wait() -> ProcessResult {
+        process.waitUntilExit()
+        group.wait()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+public func startDnnRun(
+    _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+) throws -> RunningProcess {
+    try RunningProcess(dnnRunExecutable(), arguments, directory, environment)
+}
+
+/// A fresh temporary directory, removed when the test ends.
+public func temporaryDirectory(for test: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dnn-run-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
+/// The package's root folder (holding Package.swift), found from a test file's path.
+public func packageRoot(file: StaticString = #filePath) -> URL {
+    var url = URL(fileURLWithPath: "\(file)")
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+    }
+    fatalError("no Package.swift above \(file)")
+}
+
+/// Every regular file under `directory`, as paths relative to it, sorted.
+public func filesUnder(_ directory: URL) -> [String] {
+    guard let e = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+    let base = directory.standardizedFileURL.path
+    return e.compactMap { $0 as? URL }
+        .filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+        .map { String($0.standardizedFileURL.path.dropFirst(base.count + 1)) }
+        .sorted()
+}
