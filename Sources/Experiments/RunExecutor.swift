@@ -71,9 +71,7 @@ public struct RunExecutor: Sendable {
         try AtomicFile.write(run.specText, to: staging + "/" + RunFile.spec)
 
         BLAS.threads = blasThreads
-        let options = TrainingOptions(
-            learningRate: spec.learningRate, iterations: spec.iterations, recordEvery: spec.recordEvery,
-            hidden: spec.hiddenActivation, output: spec.outputActivation, engine: engine)
+        let options = spec.trainingOptions(engine: engine)
         let initial = initializeParametersDeep(spec.layerDims, initializer: spec.initializer, seed: spec.seed)
         let basis = engine == .dual ? try data.dualBasis(spec.train, scale: spec.scale) : nil
         let handle = board.begin(label: run.point.folderName ?? "", iterations: spec.iterations)

@@ -13,7 +13,7 @@ struct DnnRun: ParsableCommand {
             2 bad usage or an invalid spec (nothing was written).
             """,
         version: dnnRunVersion,
-        subcommands: [Run.self, Validate.self],
+        subcommands: [Run.self, Validate.self, Verify.self, Compare.self],
         defaultSubcommand: Run.self)
 
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
@@ -106,6 +106,59 @@ struct Validate: ParsableCommand {
             }
         }
         if !problems.isEmpty { throw Diagnostics(problems) }
+    }
+}
+
+/// `dnn-run verify RUN_DIR`: re-train a run and compare it with its files.
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-train a completed run from its spec.yaml and compare costs and parameters with its files.",
+        discussion: "Bit for bit by default. Exit status 0 when they match, 1 at the first difference, 2 for a folder that is not a completed run.")
+
+    @Argument(help: "A run folder, e.g. results/cat_5layer.")
+    var runDirectory: String
+
+    @Option(help: "Accept differences up to this absolute value instead of requiring identical bits.")
+    var tolerance: Double?
+
+    @Flag(help: "No progress display.")
+    var quiet = false
+
+    func run() throws {
+        if let tolerance, !(tolerance >= 0 && tolerance.isFinite) {
+            throw Diagnostic("--tolerance \(tolerance): expected a non-negative number such as 1e-12",
+                             at: .flag("--tolerance \(tolerance)"))
+        }
+        Interrupts.shared.install()
+        let board = ProgressBoard(style: .automatic(quiet: quiet), totalRuns: 1)
+        let report = try Verifier.verify(folder: absolutePath(runDirectory), tolerance: tolerance, progress: board)
+        for line in report.lines { print(line) }
+        print(report.matched ? "verified: \(runDirectory) reproduces" : "NOT verified: \(runDirectory) differs (see above)")
+        if !report.matched { throw ExitCode(1) }
+    }
+}
+
+/// `dnn-run compare DIR...`: a table of runs.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tabulate runs: the spec keys that differ, status, final cost, accuracies and seconds.")
+
+    @Argument(help: "Run folders, or experiment folders (every run inside).")
+    var directories: [String]
+
+    @Option(help: "table, csv or json.")
+    var format: String = "table"
+
+    @Option(help: "Sort by this column (numerically when numbers), e.g. final_cost or training.learning_rate.")
+    var sort: String?
+
+    func run() throws {
+        guard let format = Comparison.Format(rawValue: format) else {
+            throw Diagnostic("--format \(format): expected table, csv or json", at: .flag("--format \(format)"))
+        }
+        let runs = try Comparison.collect(directories)
+        let (header, rows) = try Comparison.rows(runs, sortedBy: sort)
+        print(Comparison.render(header: header, rows: rows, format: format), terminator: "")
     }
 }
 
