@@ -111,7 +111,7 @@ public enum SpecLoader {
         } catch {
             diagnostics.append(
                 Diagnostic(
-                    "\(key): the value is not valid YAML: \(error.message)", at: flag, key: key, hint: error.hint))
+                    "\(key): \(error.message) (in the value after '=')", at: flag, key: key, hint: error.hint))
             return nil
         }
     }

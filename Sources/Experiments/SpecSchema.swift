@@ -37,14 +37,21 @@ enum SpecSchema {
         "training.record_every": "record_every: 100",
         "training.engine": "engine: auto",
         "sweep": "sweep: {training.learning_rate: [0.005, 0.01]}",
-    ]
+    ].merging(splitExamples) { first, _ in first }
 
-    /// "write it as 'learning_rate: 0.0075'" for a dotted key, ignoring list indices and
-    /// split fields.
+    /// The fields of `data.train` and `data.test` written out.
+    private static let splitExamples = Dictionary(
+        uniqueKeysWithValues: ["train", "test"].flatMap { split in
+            let hdf5 = "\(split): {path: \(split).h5, x: \(split)_set_x, y: \(split)_set_y}"
+            let csv = "\(split): {path: \(split).csv, label_column: -1, header: true}"
+            return [
+                ("data.\(split).path", hdf5), ("data.\(split).x", hdf5), ("data.\(split).y", hdf5),
+                ("data.\(split).label_column", csv), ("data.\(split).header", csv),
+            ]
+        })
+
+    /// "write it as 'learning_rate: 0.0075'" for a dotted key, ignoring list indices.
     static func exampleHint(for key: String) -> String? {
-        let base = String(key.prefix { $0 != "[" })
-        let splitKey = base.split(separator: ".").prefix(2).joined(separator: ".")
-        guard let example = examples[base] ?? examples[splitKey] else { return nil }
-        return "write it as '\(example)'"
+        examples[String(key.prefix { $0 != "[" })].map { "write it as '\($0)'" }
     }
 }

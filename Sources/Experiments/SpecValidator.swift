@@ -257,10 +257,12 @@ final class SpecValidator {
     /// (reported) when the node is not a mapping. Records where each value was written.
     private func entries(of node: YAMLNode, key: String, allowed: [String]) -> [String: YAMLNode]? {
         guard let pairs = node.mapping else {
-            let what = key.isEmpty ? "the spec" : key
-            fail(
-                node, key: key, message: "\(what) must be a mapping of \(allowed.joined(separator: ", "))",
-                hint: SpecSchema.exampleHint(for: key))
+            let keys = allowed.joined(separator: ", ")
+            if key.isEmpty {
+                fail(node, key: key, message: "the spec must be a mapping of \(keys)", hint: nil)
+            } else {
+                fail(node, key: key, expected: "a mapping of \(keys)")
+            }
             return nil
         }
         var fields: [String: YAMLNode] = [:]
@@ -294,7 +296,7 @@ final class SpecValidator {
             return nil
         }
         guard !value.isNull else {
-            fail(value, key: dotted, message: "'\(dotted)' has no value", hint: SpecSchema.exampleHint(for: dotted))
+            fail(value, key: dotted, message: "no value given", hint: SpecSchema.exampleHint(for: dotted))
             return nil
         }
         return value

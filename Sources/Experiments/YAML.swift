@@ -132,10 +132,11 @@ extension YAMLNode {
     }
 
     /// A short description of the node for error messages: `'abc'`, `the quoted string
-    /// '0.01'`, `a list`, `a mapping` or `nothing`.
+    /// '0.01'`, `a list of 3 values`, `an empty list`, `a mapping` or `nothing`.
     public var summary: String {
         switch content {
-        case .sequence: return "a list"
+        case .sequence(let elements):
+            return elements.isEmpty ? "an empty list" : "a list of \(elements.count) values"
         case .mapping: return "a mapping"
         case .scalar(let scalar):
             if scalar.value == .null { return "nothing" }
