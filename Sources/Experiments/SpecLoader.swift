@@ -43,7 +43,9 @@ public enum SpecLoader {
             tree = tree.setting(set.value, at: set.key.split(separator: ".").map(String.init)[...])
         }
         let validator = SpecValidator(specPath: specPath, workingDirectory: workingDirectory)
-        let points = expand(tree, axes: axes, setKeys: sets.map(\.key), validator: validator, into: &diagnostics)
+        let points = expand(
+            tree, axes: axes, setKeys: sets.map(\.key), sweepLocation: root["sweep"]?.location,
+            validator: validator, into: &diagnostics)
         diagnostics += validator.diagnostics
         if diagnostics.isEmpty { diagnostics += duplicateValues(in: axes, of: points) }
         guard diagnostics.isEmpty, !points.isEmpty else { throw Diagnostics(inFileOrder(diagnostics)) }
@@ -163,8 +165,8 @@ public enum SpecLoader {
     /// Every point of the grid, validated; the validator collects the problems. A grid
     /// over `maxPoints` is reported and only its first point is checked.
     private static func expand(
-        _ tree: YAMLNode, axes: [SweepAxis], setKeys: [String], validator: SpecValidator,
-        into diagnostics: inout [Diagnostic]
+        _ tree: YAMLNode, axes: [SweepAxis], setKeys: [String], sweepLocation: SourceLocation?,
+        validator: SpecValidator, into diagnostics: inout [Diagnostic]
     ) -> [SweepPoint] {
         let (count, overflow) = axes.reduce((1, false)) { product, axis in
             let (next, overflow) = product.0.multipliedReportingOverflow(by: axis.values.count)
@@ -174,8 +176,8 @@ public enum SpecLoader {
         if overflow || count > maxPoints {
             diagnostics.append(
                 Diagnostic(
-                    "the sweep expands to more than \(maxPoints) points", at: tree["sweep"]?.location ?? axes[0].values[0].location,
-                    key: "sweep", hint: "sweep fewer keys or values, or split the sweep into several specs"))
+                    "the sweep expands to more than \(maxPoints) points", at: sweepLocation, key: "sweep",
+                    hint: "sweep fewer keys or values, or split the sweep into several specs"))
             axes = axes.map { SweepAxis(key: $0.key, values: [$0.values[0]]) }
         }
         let assignedKeys = Set(axes.map(\.key) + setKeys).sorted()

@@ -18,6 +18,8 @@ final class SpecValidator {
     let workingDirectory: String
     private(set) var diagnostics: [Diagnostic] = []
     private var locations: [String: SourceLocation] = [:]
+    /// Keys suggested for typos; their absence is not reported again as missing.
+    private var suggestedKeys: Set<String> = []
 
     init(specPath: String, workingDirectory: String) {
         self.specPath = specPath
@@ -27,6 +29,7 @@ final class SpecValidator {
     /// The spec `root` describes, or nil when `diagnostics` says why not.
     func spec(from root: YAMLNode) -> ExperimentSpec? {
         locations = [:]
+        suggestedKeys = []
         let errorsBefore = diagnostics.count
         guard let top = entries(of: root, key: "", allowed: SpecSchema.topLevel) else { return nil }
         let name = required("name", in: top, of: root, key: "").flatMap(name)
@@ -274,6 +277,9 @@ final class SpecValidator {
                     Diagnostic(
                         "unknown key '\(pair.key)' \(place)", at: pair.keyLocation, key: dotted,
                         hint: Suggestion.hint(for: pair.key, among: allowed)))
+                if let nearest = Suggestion.nearest(to: pair.key, among: allowed) {
+                    suggestedKeys.insert(Self.join(key, nearest))
+                }
                 continue
             }
             fields[pair.key] = pair.value
@@ -288,6 +294,7 @@ final class SpecValidator {
     ) -> YAMLNode? {
         let dotted = Self.join(key, name)
         guard let value = fields[name] else {
+            guard !suggestedKeys.contains(dotted) else { return nil }  // reported as a typo
             let place = key.isEmpty ? "the spec" : key
             diagnostics.append(
                 Diagnostic(

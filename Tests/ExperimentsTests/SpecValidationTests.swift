@@ -218,6 +218,25 @@ final class SpecValidationTests: XCTestCase {
         XCTAssertEqual(places, ["spec.yaml:3:10", "spec.yaml:10:3", "spec.yaml:12:18", "spec.yaml:13:15"])
     }
 
+    func testATypoIsNotAlsoReportedAsAMissingKey() throws {
+        let fixture = try SpecFixture()
+        fixture.write(Self.edited("learning_rate:", "learning_rat:"))
+        let diagnostics = try XCTUnwrap(fixture.diagnostics())
+        XCTAssertEqual(diagnostics.items.map(\.message), ["unknown key 'learning_rat' in training"])
+    }
+
+    func testAHugeSweepIsRefused() throws {
+        let fixture = try SpecFixture()
+        let seeds = (1...400).map(String.init).joined(separator: ", ")
+        let rates = (1...300).map { "\(Double($0) / 1000)" }.joined(separator: ", ")
+        fixture.write(Self.valid + "sweep:\n  training.seed: [\(seeds)]\n  training.learning_rate: [\(rates)]\n")
+        let diagnostics = try XCTUnwrap(fixture.diagnostics())
+        XCTAssertEqual(diagnostics.items.map(\.description), [
+            "spec.yaml:15:3: error: the sweep expands to more than 100000 points\n"
+                + "  hint: sweep fewer keys or values, or split the sweep into several specs",
+        ])
+    }
+
     func testAProblemSharedBySweepPointsIsReportedOnce() throws {
         let fixture = try SpecFixture()
         fixture.write(Self.edited("relu", "rleu") + "sweep:\n  training.seed: [1, 2, 3]\n")
