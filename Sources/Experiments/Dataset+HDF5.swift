@@ -173,8 +173,8 @@ private struct HDF5SplitReader {
         }
         if !allFinite, let bad = firstNonFiniteFeature(in: X) {
             throw file.error(
-                "dataset '\(features.dataset.name)' has \(bad.value) at example \(bad.example), "
-                    + "feature \(bad.feature) (after dividing by \(displayText(scale)))",
+                "dataset '\(features.dataset.name)' has \(bad.value) at example \(bad.example), feature \(bad.feature)"
+                    + (scale == 1 ? "" : " (after dividing by \(displayText(scale)))"),
                 hint: "features must be finite numbers: fill in or drop missing values")
         }
         return X

@@ -11,7 +11,7 @@ import DeepNet
 ///                             scale: 255)
 ///     train.features   // 12288
 ///     train.examples   // 209
-public struct Dataset: Sendable {
+public struct Dataset: Equatable, Sendable {
     /// The features, (n_x, m), float64.
     public var X: Matrix
     /// The labels, (1, m), each 0 or 1.
