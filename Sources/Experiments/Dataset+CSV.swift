@@ -12,6 +12,12 @@ extension Dataset {
     static func readCSV(
         _ file: DataFile, labelColumn: Int, header: Bool, scale: Double
     ) throws(Diagnostic) -> (X: Matrix, Y: Matrix) {
+        guard file.size <= maximumFeatureBytes else {
+            throw file.error(
+                "is \(byteCountText(Double(file.size))); CSV files of up to "
+                    + "\(byteCountText(Double(maximumFeatureBytes))) are read",
+                hint: "train on a smaller sample of the data, or store it as HDF5")
+        }
         guard let contents = FileManager.default.contents(atPath: file.path) else {
             throw file.error("cannot be read")
         }
@@ -92,6 +98,13 @@ private struct CSVTable {
                 }
                 features.append(value)
             }
+        }
+        guard features.count <= maximumFeatureBytes / 8 else {
+            throw file.error(
+                line: row.line, column: 1,
+                "the features up to here already take \(byteCountText(Double(8 * features.count))) as float64; "
+                    + "the limit is \(byteCountText(Double(maximumFeatureBytes)))",
+                hint: "train on a smaller sample of the data")
         }
     }
 

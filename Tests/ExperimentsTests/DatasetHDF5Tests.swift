@@ -84,6 +84,15 @@ final class DatasetHDF5Tests: XCTestCase {
         XCTAssertEqual(data.Y, Matrix([[1, 0]]))
     }
 
+    func testDatasetsInGroups() throws {
+        let path = directory.file("groups.h5")
+        writeHDF5(path, [.uint8("train/x", [2, 1], [3, 4]), .uint8("train/y", [2], [0, 1])], groups: ["train"])
+        let data = try load(path, x: "train/x", y: "/train/y")
+        XCTAssertEqual(data.X, Matrix([[3, 4]]))
+        assertDiagnostic({ () throws(Diagnostic) in try load(path, x: "train", y: "train/y") },
+                         contains: ["'train' is not a dataset (a group?); it has no datasets at its root"])
+    }
+
     func testDatasetsNamedXAndYAreTheDefaults() throws {
         let data = try load(h5([.uint8("X", [1, 2], [4, 5]), .uint8("Y", [1], [1])]))
         XCTAssertEqual(data.X, Matrix([[4], [5]]))
@@ -259,6 +268,13 @@ final class DatasetHDF5Tests: XCTestCase {
         XCTAssertEqual(data.Y.sum(), 72)
         XCTAssertEqual(data.Y[0, 2], 1)
         XCTAssertEqual(data.sha256, "fbe56ab67c3ae28d564e3a644189117976d6b31af0a3ce9bb17dbf22908af242")
+    }
+
+    func testCourseFileListsItsDatasetsWhenANameIsWrong() {
+        assertDiagnostic({ () throws(Diagnostic) in try load(courseDataset("train_catvnoncat.h5"), y: "train_set_Y") },
+                         contains: ["has no dataset 'train_set_Y'; its datasets: 'list_classes' (2,) string, "
+                                        + "'train_set_x' (209, 64, 64, 3) uint8, 'train_set_y' (209,) int64",
+                                    "hint: did you mean 'train_set_y'?"])
     }
 
     func testCourseTestSet() throws {

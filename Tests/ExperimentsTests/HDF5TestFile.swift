@@ -56,12 +56,18 @@ struct TestArray {
     }
 }
 
-/// Writes `arrays` as datasets of a new HDF5 file at `path` (rank 0 shape: a scalar);
-/// fails the process on any libhdf5 error, since tests rely on the file being right.
-func writeHDF5(_ path: String, _ arrays: [TestArray]) {
+/// Writes `arrays` as datasets of a new HDF5 file at `path` (rank 0 shape: a scalar),
+/// after creating `groups` (so arrays may be named `group/name`); fails the process on any
+/// libhdf5 error, since tests rely on the file being right.
+func writeHDF5(_ path: String, _ arrays: [TestArray], groups: [String] = []) {
     let file = H5Fcreate(path, dnn_h5f_acc_trunc(), dnn_h5p_default(), dnn_h5p_default())
     precondition(file >= 0, "cannot create \(path)")
     defer { H5Fclose(file) }
+    for name in groups {
+        let group = H5Gcreate2(file, name, dnn_h5p_default(), dnn_h5p_default(), dnn_h5p_default())
+        precondition(group >= 0, "cannot create group \(name)")
+        H5Gclose(group)
+    }
     for array in arrays {
         let dims = array.shape.map { hsize_t($0) }
         let space = array.shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(dims.count), dims, nil)
