@@ -9,6 +9,7 @@ static inline hid_t dnn_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t dnn_h5p_default(void) { return H5P_DEFAULT; }
 static inline hid_t dnn_h5s_all(void) { return H5S_ALL; }
 static inline unsigned dnn_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline hid_t dnn_h5p_file_access(void) { return H5P_FILE_ACCESS; }
 
 // Native memory types, one per element type the dataset reader keeps as is.
 static inline hid_t dnn_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }

@@ -4,7 +4,7 @@ extension Dataset {
     /// Reads the examples and labels of an HDF5 file.
     ///
     /// `x` and `y` name the datasets (paths from the root group); nil means the one root
-    /// dataset whose name ends in `_x` (or is `x`/`X`), and likewise `_y`. Examples are the
+    /// dataset whose name ends in `_x` or is `x` (ignoring case), and likewise `_y`. Examples are the
     /// first dimension of `x`, of any numeric type and rank; labels are (m,), (1, m) or
     /// (m, 1), each 0 or 1. Shapes, types and sizes are all checked before the features
     /// are read in one pass into the (n_x, m) layout.
@@ -68,7 +68,8 @@ private struct HDF5SplitReader {
         }
     }
 
-    /// The one root dataset named `x`/`X` or `…_x` (for `suffix` "x"), else an error.
+    /// The one root dataset named `x` or `…_x` ignoring case (for `suffix` "x"), else an
+    /// error listing the datasets there are.
     private func defaultName(suffix: String, role: String) throws(Diagnostic) -> String {
         let candidates = rootDatasets.filter {
             $0.lowercased() == suffix || $0.lowercased().hasSuffix("_" + suffix)

@@ -59,8 +59,16 @@ final class HDF5File {
     }
 
     /// Opens the file at `path` read-only.
+    ///
+    /// File locking is best effort (as `HDF5_USE_FILE_LOCKING=BEST_EFFORT`): a shared lock
+    /// where the file system supports one, and reading anyway where it does not (some NFS
+    /// and cluster file systems), rather than failing with "unable to lock file".
     init(readingAtPath path: String) throws(HDF5Error) {
-        id = H5Fopen(path, dnn_h5f_acc_rdonly(), dnn_h5p_default())
+        let access = H5Pcreate(dnn_h5p_file_access())
+        guard access >= 0 else { throw HDF5Error("cannot create file access properties") }
+        defer { H5Pclose(access) }
+        H5Pset_file_locking(access, true, true)
+        id = H5Fopen(path, dnn_h5f_acc_rdonly(), access)
         guard id >= 0 else { throw HDF5Error("cannot open the file") }
     }
 
