@@ -7,7 +7,7 @@
 ///
 ///     var reader = CSVReader(Array("a,b\n1, 2\n".utf8))
 ///     reader.next()?.fields.map(\.text)   // ["a", "b"]
-///     reader.next()?.fields[1].column     // 3
+///     reader.next()?.fields[1].column     // 4, where "2" starts
 struct CSVReader: IteratorProtocol, Sequence {
     /// One field: its text, trimmed, and the 1-based column where it starts.
     struct Field {

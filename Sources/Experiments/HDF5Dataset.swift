@@ -98,11 +98,17 @@ final class HDF5Datatype {
     var size: Int { H5Tget_size(id) }
 
     /// The numeric type to read the elements as, or nil when they are not numbers
-    /// (strings, compounds, enums, references...).
+    /// (strings, compounds, references...). Enums over integers, such as the booleans
+    /// h5py writes for numpy's `bool` ({FALSE = 0, TRUE = 1} over int8), are read as their
+    /// integer values.
     var elementType: HDF5ElementType? {
         switch H5Tget_class(id) {
         case H5T_INTEGER: return HDF5ElementType(integerOfSize: size, signed: H5Tget_sign(id) == H5T_SGN_2)
         case H5T_FLOAT: return HDF5ElementType(floatOfSize: size)
+        case H5T_ENUM:
+            let base = H5Tget_super(id)
+            defer { H5Tclose(base) }
+            return HDF5ElementType(integerOfSize: H5Tget_size(base), signed: H5Tget_sign(base) == H5T_SGN_2)
         default: return nil
         }
     }

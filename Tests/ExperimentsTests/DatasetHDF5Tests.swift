@@ -61,6 +61,12 @@ final class DatasetHDF5Tests: XCTestCase {
         XCTAssertEqual(float32.X, Matrix([[Double(Float(0.1)) / 10, -0.25]]))
     }
 
+    func testBooleansAreZeroOrOne() throws {
+        let data = try load(h5([.bools("x", [2, 2], [true, false, false, true]), .bools("y", [2], [false, true])]))
+        XCTAssertEqual(data.X, Matrix([[1, 0], [0, 1]]))
+        XCTAssertEqual(data.Y, Matrix([[0, 1]]))
+    }
+
     func testOneDimensionalFeaturesAreOneFeaturePerExample() throws {
         let data = try load(h5([.float64("x", [3], [1, 2, 3]), .float64("y", [3], [0, 1, 0])]))
         XCTAssertEqual(data.X, Matrix([[1, 2, 3]]))
@@ -277,6 +283,17 @@ final class DatasetHDF5Tests: XCTestCase {
                                     "hint: did you mean 'train_set_y'?"])
     }
 
+    func testConcurrentLoadsAgree() throws {
+        // Runs of a sweep load their data from several threads; libhdf5 calls are serialized.
+        let path = courseDataset("test_catvnoncat.h5")
+        let expected = try load(path, scale: 255)
+        let results = Results(count: 4)
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            results.set(index, try? load(path, scale: 255))
+        }
+        for index in 0..<4 { XCTAssertEqual(results.get(index), expected) }
+    }
+
     func testCourseTestSet() throws {
         let data = try load(courseDataset("test_catvnoncat.h5"), scale: 255)
         XCTAssertEqual(data.features, 12288)
@@ -291,4 +308,13 @@ func courseDataset(_ name: String, filePath: String = #filePath) -> String {
     URL(fileURLWithPath: filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("datasets").appendingPathComponent(name).path
+}
+
+/// Datasets loaded from several threads, one slot per thread.
+private final class Results: @unchecked Sendable {
+    private var slots: [Dataset?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Dataset?) { lock.withLock { slots[index] = value } }
+    func get(_ index: Int) -> Dataset? { lock.withLock { slots[index] } }
 }

@@ -17,6 +17,8 @@ struct TestArray {
         case bigEndianInt32
         case string(length: Int)
         case compoundOfTwoDoubles
+        /// numpy's bool as h5py writes it: an enum {FALSE = 0, TRUE = 1} over int8.
+        case bool
     }
 
     static func uint8(_ name: String, _ shape: [Int], _ values: [UInt8]) -> TestArray {
@@ -42,6 +44,9 @@ struct TestArray {
     static func strings(_ name: String, _ values: [String]) -> TestArray {
         let bytes = values.flatMap { Array($0.utf8.prefix(8)) + [UInt8](repeating: 0, count: 8 - min($0.utf8.count, 8)) }
         return TestArray(name: name, shape: [values.count], type: .string(length: 8), bytes: bytes)
+    }
+    static func bools(_ name: String, _ shape: [Int], _ values: [Bool]) -> TestArray {
+        TestArray(name: name, shape: shape, type: .bool, bytes: values.map { $0 ? 1 : 0 })
     }
     static func compound(_ name: String, count: Int) -> TestArray {
         TestArray(name: name, shape: [count], type: .compoundOfTwoDoubles, bytes: rawBytes([Double](repeating: 1, count: 2 * count)))
@@ -88,6 +93,12 @@ func writeHDF5(_ path: String, _ arrays: [TestArray], groups: [String] = []) {
             ownedType = H5Tcreate(H5T_COMPOUND, 16)
             H5Tinsert(ownedType, "a", 0, dnn_h5t_native_double())
             H5Tinsert(ownedType, "b", 8, dnn_h5t_native_double())
+            (fileType, memoryType) = (ownedType, ownedType)
+        case .bool:
+            ownedType = H5Tenum_create(dnn_h5t_native_int8())
+            var (no, yes): (Int8, Int8) = (0, 1)
+            H5Tenum_insert(ownedType, "FALSE", &no)
+            H5Tenum_insert(ownedType, "TRUE", &yes)
             (fileType, memoryType) = (ownedType, ownedType)
         }
         defer { if ownedType >= 0 { H5Tclose(ownedType) } }
