@@ -55,13 +55,15 @@ public enum Comparison {
         let differing = allKeys.filter { key in Set(runs.map { $0.values[key] ?? "" }).count > 1 }
         let header = ["run"] + differing + metricColumns
         var rows = runs.map { run -> [String] in
-            [relativePath(run.folder)] + differing.map { run.values[$0] ?? "" } + [
+            let keys: [String] = differing.map { run.values[$0] ?? "" }
+            let metrics: [String] = [
                 run.manifest.status.rawValue,
-                run.metrics?.finalCost.map(shortestDecimal) ?? "",
-                run.metrics?.trainAccuracy.map(shortestDecimal) ?? "",
-                run.metrics?.testAccuracy.map(shortestDecimal) ?? "",
-                run.metrics.map { shortestDecimal($0.seconds) } ?? "",
+                format(run.metrics?.finalCost),
+                format(run.metrics?.trainAccuracy),
+                format(run.metrics?.testAccuracy),
+                format(run.metrics?.seconds),
             ]
+            return [relativePath(run.folder)] + keys + metrics
         }
         if let sortKey, let column = header.firstIndex(of: sortKey) {
             rows.sort { a, b in
@@ -80,6 +82,8 @@ public enum Comparison {
         }
         return (header, rows)
     }
+
+    private static func format(_ x: Double?) -> String { x.map(shortestDecimal) ?? "" }
 
     /// The rows rendered in `format`.
     public static func render(header: [String], rows: [[String]], format: Format) -> String {

@@ -31,7 +31,7 @@ public final class Interrupts: Sendable {
             for sig in [SIGINT, SIGTERM] {
                 Glibc.signal(sig, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { [requested] in
+                source.setEventHandler { [self] in
                     let (exchanged, _) = requested.compareExchange(expected: 0, desired: sig, ordering: .relaxed)
                     if !exchanged {
                         // The second signal: the user insists.

@@ -53,10 +53,10 @@ public enum Summary {
 
     /// "a=1,b=x" -> [(a, 1), (b, x)], percent-decoded; [] for a name without '='.
     static func parseFolderName(_ name: String) -> [(key: String, value: String)] {
-        name.split(separator: ",").compactMap { pair in
-            guard let eq = pair.firstIndex(of: "=") else { return nil }
-            let key = String(pair[..<eq])
-            let value = String(pair[pair.index(after: eq)...])
+        name.split(separator: ",").compactMap { pair -> (key: String, value: String)? in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { return nil }
+            let key = String(parts[0]), value = String(parts[1])
             return (key.removingPercentEncoding ?? key, value.removingPercentEncoding ?? value)
         }
     }
