@@ -38,10 +38,12 @@ public struct RunExecutor: Sendable {
         self.blasThreads = blasThreads
     }
 
-    public func execute(_ run: PlannedRun) -> RunOutcome {
+    /// Trains `run` unless another process is training it: then returns `.busy`, or with
+    /// `wait`, waits for that process and takes its result.
+    public func execute(_ run: PlannedRun, wait: Bool = false) -> RunOutcome {
         let lock: RunLock
         do {
-            guard let acquired = try RunLock.acquire(for: run.folder) else {
+            guard let acquired = try RunLock.acquire(for: run.folder, wait: wait) else {
                 return RunOutcome(run: run, status: .busy)
             }
             lock = acquired
@@ -49,11 +51,18 @@ public struct RunExecutor: Sendable {
             return RunOutcome(run: run, status: .failed("\(error)"))
         }
         defer { lock.release() }
-        // Another process may have made this run since it was planned.
+        // Another process may have made this run since it was planned: take its result.
         if let now = RunFiles.readManifest(inFolder: run.folder), now.finished != run.previousFinish,
-           case .success(.upToDate) = RunPlanner.decide(
-               folder: run.folder, specHash: run.specHash, datasets: run.datasets, force: false) {
-            return RunOutcome(run: run, status: .upToDate, metrics: RunFiles.readMetrics(inFolder: run.folder))
+           now.specSHA256 == run.specHash {
+            switch now.status {
+            case .completed:
+                return RunOutcome(run: run, status: .upToDate, metrics: RunFiles.readMetrics(inFolder: run.folder))
+            case .failed:
+                return RunOutcome(run: run, status: .failed(now.error ?? "failed in another process"),
+                                  metrics: RunFiles.readMetrics(inFolder: run.folder))
+            case .interrupted:
+                break
+            }
         }
         do {
             return try train(run)
@@ -97,7 +106,8 @@ public struct RunExecutor: Sendable {
             manifest.finished = timestamp()
             switch error {
             case .nonFiniteCost(let iteration, let cost, let last, _):
-                let message = "the cost became \(cost) at iteration \(iteration)"
+                let value = cost.isNaN ? "NaN" : cost > 0 ? "+infinity" : "-infinity"
+                let message = "the cost became \(value) at iteration \(iteration)"
                     + (last.map { " (last finite cost \(shortestDecimal($0)))" } ?? "")
                     + "; the learning rate \(shortestDecimal(spec.learningRate)) is probably too large"
                 manifest.status = .failed

@@ -60,14 +60,16 @@ final class RunLock {
 
     private init(fd: Int32) { self.fd = fd }
 
-    /// The lock, or nil when another process holds it.
-    static func acquire(for folder: String) throws -> RunLock? {
+    /// The lock; when another process holds it, nil, or with `wait`, the lock once it is free.
+    static func acquire(for folder: String, wait: Bool = false) throws -> RunLock? {
         let parent = (folder as NSString).deletingLastPathComponent
         try RunFolder.createDirectory(parent)
         let path = parent + "/.lock-" + (folder as NSString).lastPathComponent
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AtomicFile.systemError("cannot create the lock file", path) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        var status: Int32
+        repeat { status = flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) } while status != 0 && errno == EINTR
+        guard status == 0 else {
             close(fd)
             return nil
         }

@@ -139,19 +139,16 @@ public enum RunFiles {
         }
     }
 
-    /// Reads `parameters.json` back, in W1, b1, W2, b2 ... order.
+    /// Reads `parameters.json` back, in W1, b1, W2, b2 ... order. (JSONDecoder, not
+    /// JSONSerialization: on Linux the latter does not read every double back exactly.)
     public static func readParameters(atPath path: String) throws -> [(name: String, rows: [[Double]])] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw Diagnostic("'\(path)' is not a JSON object of parameters")
-        }
+        let object = try JSONDecoder().decode([String: [[Double]]].self, from: data)
         let layers = object.count / 2
-        return try (1...max(layers, 1)).prefix(layers).flatMap { l in
-            try ["W\(l)", "b\(l)"].map { name in
-                guard let rows = object[name] as? [[Any]] else {
-                    throw Diagnostic("'\(path)' has no matrix \(name)")
-                }
-                return (name, rows.map { $0.compactMap { ($0 as? NSNumber)?.doubleValue } })
+        return try (0..<layers).flatMap { l in
+            try ["W\(l + 1)", "b\(l + 1)"].map { name in
+                guard let rows = object[name] else { throw Diagnostic("'\(path)' has no matrix \(name)") }
+                return (name, rows)
             }
         }
     }

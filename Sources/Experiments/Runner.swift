@@ -106,7 +106,7 @@ public struct Runner {
                 results.lock()
                 outcomes[i] = outcome
                 results.unlock()
-                board.print(describe(outcome))
+                if outcome.status != .busy { board.print(describe(outcome)) }
                 if isSweep, outcome.status != .busy {
                     summaryLock.lock()
                     let experiment = (runs[i].folder as NSString).deletingLastPathComponent
@@ -118,6 +118,14 @@ public struct Runner {
                     summaryLock.unlock()
                 }
             }
+        }
+        // Runs another process was training: wait for it and take its result, so that
+        // every process sharing a sweep ends with the whole picture.
+        for i in outcomes.indices where outcomes[i]?.status == .busy && !Interrupts.shared.isRequested {
+            board.print("\(runs[i].label): waiting for the other dnn-run process training it")
+            let outcome = executor.execute(runs[i], wait: true)
+            outcomes[i] = outcome
+            board.print(describe(outcome))
         }
         let done = outcomes.compactMap { $0 }
         reportEnd(done, notStarted: outcomes.filter { $0 == nil }.count)
@@ -142,7 +150,7 @@ public struct Runner {
         case .interrupted:
             return "\(o.run.label): interrupted; rerun the same command to resume"
         case .busy:
-            return "\(o.run.label): being trained by another dnn-run process now; skipped"
+            return "\(o.run.label): being trained by another dnn-run process"
         }
     }
 

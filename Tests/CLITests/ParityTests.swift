@@ -13,6 +13,12 @@ final class ParityTests: XCTestCase {
         var test_accuracy: Double
     }
 
+    struct Metrics: Decodable {
+        var final_cost: Double
+        var train_accuracy: Double
+        var test_accuracy: Double
+    }
+
     private func oracle(_ name: String) throws -> Oracle {
         let url = packageRoot().appendingPathComponent("Tests/CLITests/Fixtures/\(name).json")
         return try JSONDecoder().decode(Oracle.self, from: Data(contentsOf: url))
@@ -34,10 +40,11 @@ final class ParityTests: XCTestCase {
         let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { Double($0)! } }
         XCTAssertEqual(rows.map { $0[0] }, oracle.costs.map { $0[0] }, "recorded iterations", file: file, line: line)
         assertClose(rows.map { $0[1] }, oracle.costs.map { $0[1] }, tolerance: 1e-9, "costs vs numpy", file: file, line: line)
-        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json"))) as! [String: Any]
-        XCTAssertEqual(metrics["final_cost"] as! Double, oracle.final_cost, accuracy: 1e-9, file: file, line: line)
-        XCTAssertEqual(metrics["train_accuracy"] as? Double, oracle.train_accuracy, file: file, line: line)
-        XCTAssertEqual(metrics["test_accuracy"] as? Double, oracle.test_accuracy, file: file, line: line)
+        // JSONDecoder reads doubles exactly (JSONSerialization on Linux does not).
+        let metrics = try JSONDecoder().decode(Metrics.self, from: Data(contentsOf: folder.appendingPathComponent("metrics.json")))
+        XCTAssertEqual(metrics.final_cost, oracle.final_cost, accuracy: 1e-9, file: file, line: line)
+        XCTAssertEqual(metrics.train_accuracy, oracle.train_accuracy, file: file, line: line)
+        XCTAssertEqual(metrics.test_accuracy, oracle.test_accuracy, file: file, line: line)
     }
 
     func testFirst300IterationsOfBothCatModelsMatchTheOracleWithEveryEngine() throws {

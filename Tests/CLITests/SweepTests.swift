@@ -24,8 +24,7 @@ final class SweepTests: XCTestCase {
     }
 
     private func summaryRows(_ experiment: URL) throws -> [[String]] {
-        try String(contentsOf: experiment.appendingPathComponent("summary.csv"), encoding: .utf8)
-            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        try parseCSV(String(contentsOf: experiment.appendingPathComponent("summary.csv"), encoding: .utf8))
     }
 
     func testASweepWritesAFolderPerPointAndASummary() throws {
@@ -94,14 +93,20 @@ final class SweepTests: XCTestCase {
 
     func testTwoProcessesOnOneSweepShareTheWork() throws {
         let dir = try temporaryDirectory(for: self)
-        let spec = try writeToySpec(in: dir, iterations: 3000, extra: Self.sweep)
+        // Small learning rates: long runs that never saturate the sigmoid.
+        let spec = try writeToySpec(in: dir, iterations: 3000, extra: """
+            sweep:
+              training.learning_rate: [0.01, 0.02, 0.03]
+              training.seed: [1, 2]
+
+            """)
         let a = try startDnnRun([spec.path, "--quiet"], in: dir)
         let b = try startDnnRun([spec.path, "--quiet"], in: dir)
         let ra = a.wait(), rb = b.wait()
         XCTAssertEqual(ra.status, 0, ra.stdout + ra.stderr)
         XCTAssertEqual(rb.status, 0, rb.stdout + rb.stderr)
         let experiment = dir.appendingPathComponent("results/toy")
-        XCTAssertEqual(runFolders(experiment), Self.folders)
+        XCTAssertEqual(runFolders(experiment).count, 6)
         // No point was trained by both: each "final cost" line names a point once overall.
         let trained = (ra.stdout + rb.stdout).split(separator: "\n").filter { $0.contains("final cost") }
             .map { String($0.prefix { $0 != ":" }) }
@@ -111,7 +116,7 @@ final class SweepTests: XCTestCase {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: experiment.path).filter { $0.hasPrefix(".tmp-") || $0.hasPrefix(".old-") }
         XCTAssertEqual(leftovers, [])
         // Every run verifies.
-        for folder in Self.folders {
+        for folder in runFolders(experiment) {
             XCTAssertEqual(try runDnnRun(["verify", experiment.appendingPathComponent(folder).path, "--quiet"], in: dir).status, 0, folder)
         }
     }

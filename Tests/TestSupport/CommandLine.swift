@@ -105,3 +105,42 @@ public func filesUnder(_ directory: URL) -> [String] {
         .map { String($0.standardizedFileURL.path.dropFirst(base.count + 1)) }
         .sorted()
 }
+
+/// Rows of RFC 4180 CSV text: fields may be quoted, with "" for a quote inside.
+public func parseCSV(_ text: String) -> [[String]] {
+    let chars = Array(text)
+    var rows: [[String]] = [], row: [String] = [], field = ""
+    var quoted = false
+    var i = 0
+    while i < chars.count {
+        let c = chars[i]
+        if quoted {
+            if c == "\"" && i + 1 < chars.count && chars[i + 1] == "\"" {
+                field.append("\"")
+                i += 1
+            } else if c == "\"" {
+                quoted = false
+            } else {
+                field.append(c)
+            }
+        } else if c == "\"" {
+            quoted = true
+        } else if c == "," {
+            row.append(field)
+            field = ""
+        } else if c == "\n" {
+            row.append(field)
+            rows.append(row)
+            row = []
+            field = ""
+        } else {
+            field.append(c)
+        }
+        i += 1
+    }
+    if !field.isEmpty || !row.isEmpty {
+        row.append(field)
+        rows.append(row)
+    }
+    return rows
+}
