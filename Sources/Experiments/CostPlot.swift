@@ -130,7 +130,8 @@ private struct SVGRenderer {
         emit(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"\(Style.fontFamily)\">"
         )
-        let titleText = Text.truncate(plot.title, toWidth: width - 2 * Style.padding, fontSize: Style.titleSize)
+        let titleText = Text.truncate(
+            plot.title, toWidth: width - 2 * Style.padding, fontSize: Style.titleSize, bold: true)
         emit("<title>\(xmlEscape(plot.title))</title>")
         emit("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>")
         emit(
@@ -186,7 +187,7 @@ private struct SVGRenderer {
         let (cleaned, nonFinite, nonPositive) = clean()
         var notes: [String] = []
         if nonFinite > 0 {
-            notes.append("\(nonFinite) non-finite cost\(nonFinite == 1 ? "" : "s") (NaN or ±∞) not shown")
+            notes.append("\(nonFinite) non-finite cost\(nonFinite == 1 ? "" : "s") not shown")
         }
         if nonPositive > 0 {
             notes.append("\(nonPositive) cost\(nonPositive == 1 ? "" : "s") ≤ 0 not shown on the log scale")
@@ -244,6 +245,11 @@ private struct SVGRenderer {
                 xAxis = candidate
                 break
             }
+        }
+
+        // The last x label is centred on the right edge: keep it inside the document.
+        if legend.placement == .below, let last = xAxis.labels.last {
+            plotRight = min(plotRight, width - 4 - Text.width(last, fontSize: Style.tickSize) / 2)
         }
 
         let frame = Frame(
@@ -393,7 +399,7 @@ private struct SVGRenderer {
     }
 
     private mutating func renderSeries(_ series: [PreparedSeries], _ f: Frame) {
-        emit("<defs><clipPath id=\"plot-area\"><rect x=\"\(fmt(f.left))\" y=\"\(fmt(f.top - 4))\" width=\"\(fmt(f.right - f.left + 4))\" height=\"\(fmt(f.bottom - f.top + 8))\"/></clipPath></defs>")
+        emit("<defs><clipPath id=\"plot-area\"><rect x=\"\(fmt(f.left - 4))\" y=\"\(fmt(f.top - 4))\" width=\"\(fmt(f.right - f.left + 8))\" height=\"\(fmt(f.bottom - f.top + 8))\"/></clipPath></defs>")
         emit("<g class=\"series\" clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"1.8\" stroke-linejoin=\"round\" stroke-linecap=\"round\">")
         for s in series where !s.points.isEmpty {
             let pixels = Self.decimate(s.points.map { (f.px($0.x), f.py($0.y)) })
@@ -496,7 +502,8 @@ private struct Axis {
         if !(hi - lo > max(abs(lo), abs(hi)) * 1e-12) {
             // A flat range: open it up around the value.
             if integral {
-                (lo, hi) = lo == 0 ? (0, 1) : (lo - 1, hi + 1)
+                // One iteration: a single tick in the middle rather than a made-up -1.
+                return Axis(lo: lo - 1, hi: lo + 1, ticks: [lo], labels: TickFormat.labels([lo]))
             } else {
                 let pad = lo == 0 ? 1 : abs(lo) * 0.1
                 (lo, hi) = (lo - pad, hi + pad)
@@ -555,7 +562,7 @@ private struct Axis {
             }
             let values = exponents.map { pow(10, $0) }
             return Axis(
-                lo: d0, hi: d1, ticks: exponents, labels: TickFormat.labels(values, decades: true),
+                lo: d0, hi: d1, ticks: exponents, labels: TickFormat.labels(values, decades: true, logarithmic: true),
                 minorTicks: minor)
         }
         // Narrow: a ladder of m × 10ⁿ, widened to the ladder values around the data.
@@ -570,7 +577,7 @@ private struct Axis {
             else { continue }
             let ticks = ladder.filter { $0 >= below - eps && $0 <= above + eps }
             if ticks.count >= 3 && ticks.count <= max(3, maxTicks) {
-                return Axis(lo: below, hi: above, ticks: ticks, labels: TickFormat.labels(ticks.map { pow(10, $0) }))
+                return Axis(lo: below, hi: above, ticks: ticks, labels: TickFormat.labels(ticks.map { pow(10, $0) }, logarithmic: true))
             }
         }
         // Very narrow: linear ticks placed on the log axis.
@@ -583,10 +590,15 @@ private struct Axis {
 
 /// Tick labels: fixed decimals shared by the whole axis, or m×10ⁿ for tiny or huge values.
 private enum TickFormat {
-    static func labels(_ values: [Double], decades: Bool = false) -> [String] {
-        let scientific = values.contains { $0 != 0 && (abs($0) < 1e-4 || abs($0) >= 1e6) }
+    /// Linear axes share one number of decimals (0.0, 0.2, 0.4); log axes write each value
+    /// as short as it goes (0.05, 0.1, 0.2).
+    static func labels(_ values: [Double], decades: Bool = false, logarithmic: Bool = false) -> [String] {
+        let scientific = values.contains { $0 != 0 && (abs($0) < 0.99999e-4 || abs($0) >= 0.99999e6) }
         if scientific {
             return values.map { power($0, decade: decades) }
+        }
+        if logarithmic {
+            return values.map { fixed($0, decimals: decimalsNeeded($0)) }
         }
         let decimals = values.map(decimalsNeeded).max() ?? 0
         return values.map { fixed($0, decimals: decimals) }
@@ -631,49 +643,53 @@ private enum TickFormat {
 
 // MARK: - Text
 
-/// Text width estimates from Helvetica's metrics, padded 12% so that wider fallback fonts
-/// (DejaVu Sans) still fit; the SVG cannot measure text itself.
+/// Text width estimates; the SVG cannot measure its own text. Each ASCII width is the larger
+/// of Helvetica's and DejaVu Sans's (the usual fallback on Linux), so labels fit in either.
 private enum Text {
-    /// Advance widths of ASCII 32…126 in 1/1000 em (Helvetica AFM).
-    static let ascii: [Double] = [
-        278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-        556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-        1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-        667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-        333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-        556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+    /// Advance widths of ASCII 32…126 in 1/1000 em.
+    static let regular: [Double] = [
+        318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337,
+        636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 556,
+        1015, 684, 686, 722, 770, 667, 611, 778, 752, 295, 500, 667, 557, 863, 748, 787,
+        667, 787, 722, 667, 611, 732, 684, 989, 685, 667, 685, 390, 337, 390, 838, 556,
+        500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
+        635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+    ]
+    static let bold: [Double] = [
+        348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365,
+        696, 696, 696, 696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 611,
+        1000, 774, 762, 734, 830, 683, 683, 821, 837, 372, 556, 775, 637, 995, 837, 850,
+        733, 850, 770, 720, 682, 812, 774, 1103, 771, 724, 725, 457, 365, 457, 838, 556,
+        500, 675, 716, 593, 716, 678, 435, 716, 712, 343, 343, 665, 343, 1042, 712, 687,
+        716, 716, 493, 595, 478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838,
     ]
 
-    static func width(_ character: Character) -> Double {
-        var total = 0.0
-        for scalar in character.unicodeScalars.prefix(1) {
-            let v = scalar.value
-            if v >= 32 && v <= 126 {
-                total += ascii[Int(v - 32)]
-            } else if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v)
-                || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v)
-                || (0xFF00...0xFF60).contains(v) || v >= 0x1F300
-            {
-                total += 1000  // wide: CJK, full-width forms, emoji
-            } else {
-                total += 620
-            }
+    /// The advance of `character` in em.
+    static func width(_ character: Character, bold: Bool = false) -> Double {
+        guard let v = character.unicodeScalars.first?.value else { return 0 }
+        if v >= 32 && v <= 126 {
+            return (bold ? Self.bold : regular)[Int(v - 32)] / 1000
         }
-        return total / 1000 * 1.12
+        let wide =
+            (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v)
+            || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v)
+            || (0xFF00...0xFF60).contains(v) || v >= 0x1F300
+        // CJK, full-width forms and emoji take a full em; "…", "×", "≤" and most else less.
+        return wide ? 1.0 : (bold ? 0.92 : 0.84)
     }
 
-    static func width(_ s: String, fontSize: Double) -> Double {
-        s.reduce(0) { $0 + width($1) } * fontSize
+    static func width(_ s: String, fontSize: Double, bold: Bool = false) -> Double {
+        s.reduce(0) { $0 + width($1, bold: bold) } * fontSize
     }
 
     /// `s`, or as much of it as fits in `toWidth` followed by "…".
-    static func truncate(_ s: String, toWidth room: Double, fontSize: Double) -> String {
-        if width(s, fontSize: fontSize) <= room { return s }
-        let budget = room - width("…", fontSize: fontSize)
+    static func truncate(_ s: String, toWidth room: Double, fontSize: Double, bold: Bool = false) -> String {
+        if width(s, fontSize: fontSize, bold: bold) <= room { return s }
+        let budget = room - width("…", fontSize: fontSize, bold: bold)
         var used = 0.0
         var kept = ""
         for c in s {
-            used += width(c) * fontSize
+            used += width(c, bold: bold) * fontSize
             if used > budget { break }
             kept.append(c)
         }
