@@ -101,8 +101,9 @@ private struct LegendLayout {
     var columns: Int
     var rows: Int
     var columnWidth: Double
-    /// The indices of the series shown, in order; the rest are summarized.
+    /// How many series have an entry: the first `shown`; the rest are summarized.
     var shown: Int
+    /// The text of each entry (cut to fit), then "… and N more" when `overflow > 0`.
     var labels: [String]
     var overflow: Int
 
