@@ -127,6 +127,14 @@ public struct Runner {
             outcomes[i] = outcome
             board.print(describe(outcome))
         }
+        if isSweep, let experiment = runs.first.map({ ($0.folder as NSString).deletingLastPathComponent }) {
+            do {
+                try Summary.write(experimentFolder: experiment)
+                try CostPlots.writeExperimentPlot(experimentFolder: experiment)
+            } catch {
+                board.print("warning: cannot write the summary or the plot of \(relativePath(experiment)): \(error)", toStandardError: true)
+            }
+        }
         let done = outcomes.compactMap { $0 }
         reportEnd(done, notStarted: outcomes.filter { $0 == nil }.count)
         return RunReport(outcomes: done)

@@ -13,7 +13,7 @@ struct DnnRun: ParsableCommand {
             2 bad usage or an invalid spec (nothing was written).
             """,
         version: dnnRunVersion,
-        subcommands: [Run.self, Validate.self, Verify.self, Compare.self],
+        subcommands: [Run.self, Validate.self, Verify.self, Compare.self, Plot.self],
         defaultSubcommand: Run.self)
 
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
@@ -159,6 +159,33 @@ struct Compare: ParsableCommand {
         let runs = try Comparison.collect(directories)
         let (header, rows) = try Comparison.rows(runs, sortedBy: sort)
         print(Comparison.render(header: header, rows: rows, format: format), terminator: "")
+    }
+}
+
+/// `dnn-run plot DIR... -o FILE.svg`: the cost curves of runs in one SVG.
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw the cost curves of runs into one SVG, with axes, ticks and a legend.")
+
+    @Argument(help: "Run folders, or experiment folders (every run inside).")
+    var directories: [String]
+
+    @Option(name: .shortAndLong, help: "The SVG file to write.")
+    var output: String
+
+    @Flag(help: "A logarithmic cost axis.")
+    var log = false
+
+    @Option(help: "The title; by default it names the runs.")
+    var title: String?
+
+    func run() throws {
+        guard output.lowercased().hasSuffix(".svg") else {
+            throw Diagnostic("-o \(output): expected a file name ending in .svg", at: .flag("-o \(output)"))
+        }
+        let svg = try CostPlots.svg(of: directories, title: title, logScale: log)
+        try AtomicFile.write(svg, to: absolutePath(output))
+        print("wrote \(output)")
     }
 }
 
