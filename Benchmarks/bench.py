@@ -38,6 +38,9 @@ TRAINING_SPEEDUP = 50
 PEAK_RSS_MB = 60
 COST_TOLERANCE = 1e-9
 
+# Seconds to wait before each run for the machine to be idle (--wait-idle).
+WAIT_FOR_IDLE_SECONDS = 0
+
 SCALING_SIZES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000]
 SCALING_FEATURES = (64, 64, 3)  # 12288 features, like the cat images
 
@@ -68,6 +71,8 @@ def parse_arguments():
                    help="iterations of the long run at each size (default 20)")
     p.add_argument("--scaling-budget", type=float,
                    help="seconds the scaling table may take (default 600; 60 with --quick)")
+    p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                   help="before each run, wait up to SECONDS for the machine to be idle")
     p.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
     p.add_argument("--strict", action="store_true", help="exit with status 1 if a target fails")
     args = p.parse_args()
@@ -109,17 +114,37 @@ def machine_info():
 # ---------------------------------------------------------------------------------------
 # Running one child
 
+def busy_cpu_seconds():
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat)."""
+    with open("/proc/stat") as f:
+        user, nice, system, idle, iowait, irq, softirq, steal = map(int, f.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_idle(limit):
+    """Wait up to `limit` seconds for a second in which the machine is nearly idle."""
+    deadline = time.perf_counter() + limit
+    while time.perf_counter() < deadline:
+        before = busy_cpu_seconds()
+        time.sleep(1)
+        if busy_cpu_seconds() - before < 0.1:
+            return
+
+
 def run_measured(cmd, env=None, timeout=None):
     """Run `cmd` as a child process. Returns its exit status, wall seconds from spawn to
     exit, its own peak RSS in MB (10^6 bytes; from wait4, so no other child counts),
-    stdout, stderr and whether it was killed for exceeding `timeout` seconds."""
+    the cores other processes kept busy meanwhile (on average), stdout, stderr and
+    whether it was killed for exceeding `timeout` seconds."""
+    wait_for_idle(WAIT_FOR_IDLE_SECONDS)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        busy = busy_cpu_seconds()
         start = time.perf_counter()
         try:
             child = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
         except OSError as error:
-            return {"status": None, "wall": 0.0, "maxrss_mb": None, "stdout": "",
-                    "stderr": f"cannot start {cmd[0]}: {error}", "timed_out": False}
+            return {"status": None, "wall": 0.0, "maxrss_mb": None, "other_cores": None, "stdout": "",
+                    "stderr": f"cannot start {cmd[0]}: {error.strerror}", "timed_out": False}
         timed_out = False
         while True:  # poll so that a timeout can kill exactly this child
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -130,10 +155,12 @@ def run_measured(cmd, env=None, timeout=None):
                 timed_out = True
             time.sleep(0.002)
         wall = time.perf_counter() - start
+        others = busy_cpu_seconds() - busy - usage.ru_utime - usage.ru_stime
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return {"status": child.returncode, "wall": wall, "maxrss_mb": usage.ru_maxrss * 1024 / 1e6,
+                "other_cores": max(others, 0) / wall,
                 "stdout": out.read().decode(errors="replace"),
                 "stderr": err.read().decode(errors="replace"), "timed_out": timed_out}
 
@@ -162,9 +189,9 @@ def set_arguments(overrides):
 def run_python_baseline(name, script, spec, overrides):
     """A row for course_numpy.py or course_torch.py: they print their results as JSON."""
     env = {k: v for k, v in os.environ.items() if k not in BASELINE_ENV_DROP}
-    load = os.getloadavg()[0]
     run = run_measured([sys.executable, str(HERE / script), spec, *set_arguments(overrides)], env=env)
-    row = {"name": name, "wall_seconds": run["wall"], "maxrss_mb": run["maxrss_mb"], "load_average": load}
+    row = {"name": name, "wall_seconds": run["wall"], "maxrss_mb": run["maxrss_mb"],
+           "other_cores": run["other_cores"]}
     if run["status"] != 0:
         return {**row, "error": failure(run)}
     result = json.loads(run["stdout"])
@@ -173,13 +200,12 @@ def run_python_baseline(name, script, spec, overrides):
 
 def run_dnn_run(binary, spec, spec_name, engine, overrides):
     """A row for one engine of dnn-run, read back from the results tree it writes."""
-    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="dnn-run-bench-") as results:
         cmd = [binary, spec, "--set", f"training.engine={engine}", *set_arguments(overrides),
                "--results", results, "--quiet"]
         run = run_measured(cmd)
         row = {"name": f"dnn-run {engine}", "wall_seconds": run["wall"], "maxrss_mb": run["maxrss_mb"],
-               "load_average": load}
+               "other_cores": run["other_cores"]}
         if run["status"] != 0:
             return {**row, "error": failure(run)}
         try:
@@ -220,6 +246,7 @@ def best_of(runs):
     best["train_seconds"] = min(r["train_seconds"] for r in ok)
     best["wall_seconds"] = min(r["wall_seconds"] for r in ok)
     best["maxrss_mb"] = max(r["maxrss_mb"] for r in ok)
+    best["other_cores"] = max(r["other_cores"] for r in ok)
     best["repeats"] = len(ok)
     return best
 
@@ -256,18 +283,24 @@ def number(value, fmt):
 
 def print_table(rows, reference):
     print("| implementation | training s | vs numpy | whole process s | vs numpy | peak RSS MB "
-          "| max abs cost diff | final cost | train acc | test acc |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+          "| max abs cost diff | final cost | train acc | test acc | others' CPU |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for row in rows:
         name = row["name"] + (f" (ran {row['engine_used']})" if row.get("engine_used") else "")
         if row["error"]:
-            print(f"| {name} | FAILED: {row['error'].splitlines()[0]} | | | | | | | | |")
+            print(f"| {name} | FAILED: {row['error'].splitlines()[0]} | | | | | | | | | |")
             continue
         diff = "reference" if row is reference else number(row.get("cost_difference"), ".1e")
         print(f"| {name} | {row['train_seconds']:.3f} | {ratio(reference.get('train_seconds'), row['train_seconds'])} "
               f"| {row['wall_seconds']:.3f} | {ratio(reference['wall_seconds'], row['wall_seconds'])} "
               f"| {number(row['maxrss_mb'], '.1f')} | {diff} | {number(row.get('final_cost'), '.12f')} "
-              f"| {number(row.get('train_accuracy'), '.4f')} | {number(row.get('test_accuracy'), '.4f')} |")
+              f"| {number(row.get('train_accuracy'), '.4f')} | {number(row.get('test_accuracy'), '.4f')} "
+              f"| {number(row['other_cores'], '.2f')} |")
+    busy = [f"{r['name']} {r['other_cores']:.2f}" for r in rows
+            if r.get("other_cores") is not None and r["other_cores"] > 0.2]
+    if busy:
+        print(f"\nwarning: other processes kept cores busy (on average) while these ran: "
+              f"{', '.join(busy)}; their times are not to be trusted")
     for row in rows:
         if row["error"]:
             print(f"\n{row['name']} failed: {row['error']}")
@@ -470,7 +503,9 @@ def print_scaling(scaling, full_iterations):
 # ---------------------------------------------------------------------------------------
 
 def main():
+    global WAIT_FOR_IDLE_SECONDS
     args = parse_arguments()
+    WAIT_FOR_IDLE_SECONDS = args.wait_idle
     ensure_python_packages(args.install_torch)
     import yaml
 
