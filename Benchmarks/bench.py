@@ -234,7 +234,14 @@ def read_run_folder(results, spec_name):
     return {"train_seconds": float(metrics["seconds"]), "costs": costs,
             "final_cost": metrics.get("final_cost"), "train_accuracy": metrics.get("train_accuracy"),
             "test_accuracy": metrics.get("test_accuracy"), "iterations": metrics.get("iterations"),
-            "engine_used": manifest.get("engine"), "blas": manifest.get("blas") or manifest.get("BLAS")}
+            "engine_used": manifest.get("engine"), "blas": describe_dnn_run_blas(manifest)}
+
+
+def describe_dnn_run_blas(manifest):
+    """The BLAS library and threads manifest.json names, if it does."""
+    if "blas_library" not in manifest:
+        return manifest.get("blas")
+    return f"{manifest['blas_library']}, {manifest.get('blas_threads', '?')} threads"
 
 
 def best_of(runs):
