@@ -16,6 +16,7 @@ import argparse
 import glob
 import importlib.util
 import json
+import math
 import os
 import platform
 import subprocess
@@ -200,6 +201,8 @@ def run_python_baseline(name, script, spec, overrides):
 
 def run_dnn_run(binary, spec, spec_name, engine, overrides):
     """A row for one engine of dnn-run, read back from the results tree it writes."""
+    if not os.access(binary, os.X_OK):
+        return {"name": f"dnn-run {engine}", "error": f"no dnn-run executable at {binary}"}
     with tempfile.TemporaryDirectory(prefix="dnn-run-bench-") as results:
         cmd = [binary, spec, "--set", f"training.engine={engine}", *set_arguments(overrides),
                "--results", results, "--quiet"]
@@ -399,9 +402,7 @@ def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
     the cost of an iteration, the intercept the engine's setup (for the dual, the Gram
     matrix X^T X). Stops before a size whose predicted time exceeds what is left of
     `budget` seconds, or whose data would not fit in memory."""
-    features = 1
-    for n in SCALING_FEATURES:
-        features *= n
+    features = math.prod(SCALING_FEATURES)
     start = time.perf_counter()
     points, note = [], None
     previous = None  # (m, {engine: wall seconds of its two runs})
@@ -427,7 +428,7 @@ def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
                 timeout=max(budget - (time.perf_counter() - start), 1))
         data.unlink()
         points.append(point)
-        print(f"  m={m}: {format_scaling_point(point, base_spec)}", file=sys.stderr)
+        print(f"  m={m}: {format_scaling_point(point)}", file=sys.stderr)
         if point["primal"].get("error") and point["dual"].get("error"):
             note = f"stopped at m={m}: both engines failed"
             break
@@ -469,7 +470,7 @@ def engine_total(result, iterations):
     return result["setup_seconds"] + iterations * result["seconds_per_iteration"]
 
 
-def format_scaling_point(point, base_spec):
+def format_scaling_point(point):
     parts = []
     for engine in ("primal", "dual"):
         r = point[engine]
