@@ -30,6 +30,8 @@ ROOT = HERE.parent
 
 # Python modules the harness and the baselines import, and their pip packages.
 PYTHON_NEEDS = {"numpy": "numpy", "yaml": "pyyaml", "h5py": "h5py", "threadpoolctl": "threadpoolctl"}
+# course_torch.py's exit status when it cannot import torch.
+TORCH_IMPORT_FAILED = 3
 # Variables that force OpenBLAS kernels: numpy's own OpenBLAS is measured as it comes.
 BASELINE_ENV_DROP = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -194,7 +196,7 @@ def run_python_baseline(name, script, spec, overrides):
     row = {"name": name, "wall_seconds": run["wall"], "maxrss_mb": run["maxrss_mb"],
            "other_cores": run["other_cores"]}
     if run["status"] != 0:
-        return {**row, "error": failure(run)}
+        return {**row, "status": run["status"], "error": failure(run)}
     result = json.loads(run["stdout"])
     return {**row, "error": None, "train_seconds": result.pop("seconds"), **result}
 
@@ -539,16 +541,18 @@ def main():
     print("running numpy ...", file=sys.stderr)
     reference = repeated(lambda: run_python_baseline("numpy (course algorithm)", "course_numpy.py", spec, overrides))
     rows = [reference]
-    torch_row = None
+    torch_row, torch_note = None, None
     if args.no_torch:
         torch_note = "PyTorch skipped (--no-torch)"
-    elif importlib.util.find_spec("torch") is None:
-        torch_note = "PyTorch skipped: import torch fails (pip install torch, or --install-torch)"
     else:
-        torch_note = None
         print("running PyTorch ...", file=sys.stderr)
         torch_row = repeated(lambda: run_python_baseline("PyTorch CPU float64", "course_torch.py", spec, overrides))
-        rows.append(torch_row)
+        if torch_row.get("status") == TORCH_IMPORT_FAILED:
+            torch_note = (f"PyTorch skipped: {torch_row['error'].splitlines()[-1]} "
+                          f"(pip install torch, or run with --install-torch)")
+            torch_row = None
+        else:
+            rows.append(torch_row)
     for engine in args.engines:
         print(f"running dnn-run {engine} ...", file=sys.stderr)
         rows.append(repeated(lambda: run_dnn_run(binary, spec, base_spec["name"], engine, overrides)))
