@@ -400,9 +400,10 @@ def available_memory_bytes():
 
 
 def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
-    """Per size and engine, one run of 1 iteration and one of `iterations`: the slope is
-    the cost of an iteration, the intercept the engine's setup (for the dual, the Gram
-    matrix X^T X). Stops before a size whose predicted time exceeds what is left of
+    """Per size and engine, one run of 1 iteration and one of `iterations`. The slope of
+    the training seconds is the cost of an iteration; the whole process of the short run
+    less one iteration is the fixed cost (start-up, loading, the dual's Gram matrix
+    X^T X wherever dnn-run computes it, writing results). Stops before a size whose predicted time exceeds what is left of
     `budget` seconds, or whose data would not fit in memory."""
     features = math.prod(SCALING_FEATURES)
     start = time.perf_counter()
@@ -440,7 +441,7 @@ def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
 
 
 def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, workdir, timeout):
-    """{seconds_per_iteration, setup_seconds, ...} of one engine on one dataset (the best
+    """{seconds_per_iteration, fixed_seconds, ...} of one engine on one dataset (the best
     of `repeat` runs of each length), and the wall seconds its runs took."""
     spec = Path(workdir) / f"scaling_{engine}.yaml"
     write_scaling_spec(spec, base_spec, data, engine, iterations)
@@ -461,7 +462,9 @@ def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, 
             result[f"wall_seconds_{n}"] = min(result.get(f"wall_seconds_{n}", run["wall"]), run["wall"])
             result[f"maxrss_mb_{n}"] = max(result.get(f"maxrss_mb_{n}", 0), run["maxrss_mb"])
     per_iteration = (seconds[iterations] - seconds[1]) / (iterations - 1)
-    result.update(seconds_per_iteration=per_iteration, setup_seconds=seconds[1] - per_iteration,
+    result.update(seconds_per_iteration=per_iteration,
+                  fixed_seconds=result["wall_seconds_1"] - per_iteration,
+                  loop_setup_seconds=seconds[1] - per_iteration,
                   naive_seconds_per_iteration=seconds[iterations] / iterations)
     return result, wall
 
@@ -469,7 +472,7 @@ def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, 
 def engine_total(result, iterations):
     if result.get("error"):
         return None
-    return result["setup_seconds"] + iterations * result["seconds_per_iteration"]
+    return result["fixed_seconds"] + iterations * result["seconds_per_iteration"]
 
 
 def format_scaling_point(point):
@@ -477,14 +480,14 @@ def format_scaling_point(point):
     for engine in ("primal", "dual"):
         r = point[engine]
         parts.append(f"{engine} " + ("failed" if r.get("error") else
-                                     f"{1e3 * r['seconds_per_iteration']:.2f} ms/iter + {r['setup_seconds']:.2f} s"))
+                                     f"{1e3 * r['seconds_per_iteration']:.2f} ms/iter + {r['fixed_seconds']:.2f} s"))
     return ", ".join(parts)
 
 
 def print_scaling(scaling, full_iterations):
     print(f"\n## Scaling: seconds per iteration as examples grow (12288 features, "
           f"fit from runs of 1 and {scaling['iterations']} iterations)\n")
-    print(f"| m | primal ms/iter | primal setup s | dual ms/iter | dual setup s "
+    print(f"| m | primal ms/iter | primal fixed s | dual ms/iter | dual fixed s "
           f"| faster per iteration | faster for {full_iterations} iterations |")
     print("|--:|--:|--:|--:|--:|---|---|")
     for point in scaling["points"]:
@@ -494,7 +497,7 @@ def print_scaling(scaling, full_iterations):
             if r.get("error"):
                 cells += ["failed", ""]
             else:
-                cells += [f"{1e3 * r['seconds_per_iteration']:.2f}", f"{r['setup_seconds']:.2f}"]
+                cells += [f"{1e3 * r['seconds_per_iteration']:.2f}", f"{r['fixed_seconds']:.2f}"]
         p, d = point["primal"], point["dual"]
         if p.get("error") or d.get("error"):
             per_iteration = total = "primal" if not p.get("error") else "dual" if not d.get("error") else ""
