@@ -500,7 +500,8 @@ def print_scaling(scaling, full_iterations):
                 cells += [f"{1e3 * r['seconds_per_iteration']:.2f}", f"{r['fixed_seconds']:.2f}"]
         p, d = point["primal"], point["dual"]
         if p.get("error") or d.get("error"):
-            per_iteration = total = "primal" if not p.get("error") else "dual" if not d.get("error") else ""
+            ran = [engine for engine in ("primal", "dual") if not point[engine].get("error")]
+            per_iteration = total = f"{ran[0]} (alone)" if ran else ""
         else:
             per_iteration = "primal" if p["seconds_per_iteration"] <= d["seconds_per_iteration"] else "dual"
             total = "primal" if engine_total(p, full_iterations) <= engine_total(d, full_iterations) else "dual"
