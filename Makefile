@@ -1,4 +1,4 @@
-# dnn-run: make run (train the course's 5-layer cat model), make test.
+# dnn-run: make run (train the course's 5-layer cat model), make test, make bench.
 SWIFT ?= swift
 APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev pkg-config
 BIN := .build/release/dnn-run
@@ -29,6 +29,12 @@ run: release
 test: deps
 	$(SWIFT) build --product dnn-run
 	$(SWIFT) test
+
+# Time dnn-run against the course's numpy algorithm and PyTorch (Benchmarks/README.md).
+# BENCH_FLAGS passes options, e.g. make bench BENCH_FLAGS="--quick --no-torch".
+PYTHON ?= python3
+bench: release
+	$(PYTHON) Benchmarks/bench.py --binary $(BIN) $(BENCH_FLAGS)
 
 clean:
 	rm -rf .build
