@@ -12,7 +12,10 @@ final class InterruptTests: XCTestCase {
     private func interrupt(with signal: Int32) throws {
         let dir = try temporaryDirectory(for: self)
         // Two points: the first finishes quickly, the second trains long enough to be interrupted.
-        let spec = try writeToySpec(in: dir, iterations: 2_000_000, extra: "sweep:\n  training.iterations: [100, 2000000]\n")
+        // A small learning rate: the long run must not saturate the sigmoid (a NaN cost)
+        // before the signal arrives.
+        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 2_000_000,
+                                    extra: "sweep:\n  training.iterations: [100, 2000000]\n")
         let process = try startDnnRun([spec.path], in: dir)
         let experiment = dir.appendingPathComponent("results/toy")
         let first = experiment.appendingPathComponent("training.iterations=100/manifest.json")
@@ -31,13 +34,14 @@ final class InterruptTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: second.path))
         let staging = try FileManager.default.contentsOfDirectory(atPath: experiment.path).filter { $0.hasPrefix(".tmp-training.iterations=2000000") }
         XCTAssertEqual(staging.count, 1, "the staging folder stays, marked")
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: experiment.appendingPathComponent("\(staging[0])/manifest.json"))) as! [String: Any]
+        guard let staged = staging.first else { return }
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: experiment.appendingPathComponent("\(staged)/manifest.json"))) as! [String: Any]
         XCTAssertEqual(manifest["status"] as? String, "interrupted")
         XCTAssertTrue((manifest["error"] as? String ?? "").contains(signal == SIGTERM ? "SIGTERM" : "SIGINT"))
 
         // The next invocation resumes: the first point is up to date, the second trains
         // (made short here with a spec whose second point is small).
-        let shorter = try writeToySpec(in: dir, iterations: 2_000_000, extra: "sweep:\n  training.iterations: [100, 200]\n")
+        let shorter = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 2_000_000, extra: "sweep:\n  training.iterations: [100, 200]\n")
         let resumed = try runDnnRun([shorter.path, "--quiet"], in: dir)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertTrue(resumed.stdout.contains("2 runs: 1 trained, 1 up to date"), resumed.stdout)
