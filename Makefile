@@ -30,6 +30,12 @@ test: deps
 	$(SWIFT) build --product dnn-run
 	$(SWIFT) test
 
+# The full 2500 iterations of both course models with every engine, against the numpy
+# oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).
+check-parity: deps
+	$(SWIFT) build --product dnn-run
+	DNN_RUN_FULL_PARITY=1 $(SWIFT) test --filter ParityTests
+
 # Time dnn-run against the course's numpy algorithm and PyTorch (Benchmarks/README.md).
 # BENCH_FLAGS passes options, e.g. make bench BENCH_FLAGS="--quick --no-torch".
 PYTHON ?= python3

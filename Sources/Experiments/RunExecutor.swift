@@ -141,7 +141,7 @@ public struct RunExecutor: Sendable {
         manifest.finished = timestamp()
         manifest.iterationsCompleted = spec.iterations
         try AtomicFile.write(RunFiles.costsCSV(result.costs), to: staging + "/" + RunFile.costs)
-        try AtomicFile.write(RunFiles.parametersJSON(result.parameters), to: staging + "/" + RunFile.parameters)
+        try AtomicFile.write(to: staging + "/" + RunFile.parameters) { RunFiles.writeParametersJSON(result.parameters, to: &$0) }
         try AtomicFile.write(metrics.json.rendered(), to: staging + "/" + RunFile.metrics)
         try AtomicFile.write(manifest.json.rendered(), to: staging + "/" + RunFile.manifest)
         try RunFolder.moveIntoPlace(staging, run.folder)

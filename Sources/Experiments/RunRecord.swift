@@ -108,25 +108,30 @@ public enum RunFiles {
     }
 
     /// `parameters.json`: `{"W1": [[...], ...], "b1": [[...]], ...}`, row-major, every
-    /// number the shortest decimal that reads back to the same Double.
-    public static func parametersJSON(_ parameters: Parameters) -> String {
-        // Written by hand rather than through JSONValue: W1 of the cat model alone is a
-        // quarter of a million numbers.
-        var text = "{\n"
-        text.reserveCapacity(parameters.weights.reduce(0) { $0 + $1.count } * 24)
+    /// number the shortest decimal that reads back to the same Double. Streamed into
+    /// `out`: W1 of the cat model alone is a quarter of a million numbers.
+    public static func writeParametersJSON(_ parameters: Parameters, to out: inout some TextOutputStream) {
+        out.write("{\n")
         for (i, (name, matrix)) in parameters.named.enumerated() {
-            text += "  \"\(name)\": ["
+            out.write("  \"\(name)\": [")
             for r in 0..<matrix.rows {
-                text += r == 0 ? "[" : ",\n    ["
+                out.write(r == 0 ? "[" : ",\n    [")
                 for c in 0..<matrix.cols {
-                    if c > 0 { text += ", " }
-                    text += shortestDecimal(matrix[r, c])
+                    if c > 0 { out.write(", ") }
+                    out.write(shortestDecimal(matrix[r, c]))
                 }
-                text += "]"
+                out.write("]")
             }
-            text += i + 1 < parameters.layerCount * 2 ? "],\n" : "]\n"
+            out.write(i + 1 < parameters.layerCount * 2 ? "],\n" : "]\n")
         }
-        return text + "}\n"
+        out.write("}\n")
+    }
+
+    /// `parameters.json` as a string (for comparing with a file).
+    public static func parametersJSON(_ parameters: Parameters) -> String {
+        var text = ""
+        writeParametersJSON(parameters, to: &text)
+        return text
     }
 
     /// Reads `costs.csv` back.
