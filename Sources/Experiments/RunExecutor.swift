@@ -65,18 +65,32 @@ public struct RunExecutor: Sendable {
             }
         }
         do {
-            return try train(run)
+            return try stageAndTrain(run)
         } catch {
             return RunOutcome(run: run, status: .failed("\(error)"))
         }
     }
 
-    private func train(_ run: PlannedRun) throws -> RunOutcome {
-        let spec = run.spec
+    /// Makes the staging folder and trains into it; removes it if writing fails.
+    private func stageAndTrain(_ run: PlannedRun) throws -> RunOutcome {
         let started = timestamp()
-        let train = try data.dataset(spec.train, scale: spec.scale)
-        let (engine, reason) = chooseEngine(spec, examples: train.examples)
+        let examples = try data.dataset(run.spec.train, scale: run.spec.scale).examples
+        let (engine, reason) = chooseEngine(run.spec, examples: examples)
         let staging = try RunFolder.makeStaging(for: run.folder)
+        do {
+            return try train(run, into: staging, engine: engine, reason: reason, started: started)
+        } catch {
+            // An I/O error (a full disk, say): leave nothing behind but the message.
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    private func train(
+        _ run: PlannedRun, into staging: String, engine: EngineKind, reason: String, started: String
+    ) throws -> RunOutcome {
+        let spec = run.spec
+        let train = try data.dataset(spec.train, scale: spec.scale)
         try AtomicFile.write(run.specText, to: staging + "/" + RunFile.spec)
 
         BLAS.threads = blasThreads

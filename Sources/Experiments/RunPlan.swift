@@ -92,6 +92,14 @@ public enum RunPlanner {
                     at: spec.locations["model.layer_dims"], key: "model.layer_dims",
                     hint: "set the first entry of layer_dims to \(train.features)"))
             }
+            let needed = EngineKind.memoryEstimate(layerDims: spec.layerDims, examples: train.examples)
+            let available = Double(ProcessInfo.processInfo.physicalMemory)
+            if needed > available {
+                problems.append(Diagnostic(
+                    "model.layer_dims \(spec.layerDims) would need about \(Self.formatBytes(needed)) of memory to train on \(train.examples) examples; this machine has \(Self.formatBytes(available))",
+                    at: spec.locations["model.layer_dims"], key: "model.layer_dims",
+                    hint: "use smaller layers, or run it on a machine with more memory"))
+            }
             if let testSplit = spec.test {
                 let test = try data.dataset(testSplit, scale: spec.scale)
                 records.append(DatasetRecord(split: "test", path: testSplit.path, sha256: test.sha256))
@@ -110,6 +118,17 @@ public enum RunPlanner {
             problems.append(Diagnostic("\(error)"))
         }
         return problems.isEmpty ? .success(records) : .failure(Diagnostics(problems))
+    }
+
+    /// "1.5 GB", "32.0 TB": a size for a message.
+    static func formatBytes(_ bytes: Double) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
+        var value = bytes, unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return String(format: unit == 0 ? "%.0f %@" : "%.1f %@", value, units[unit])
     }
 
     /// Up to date, to run, or a folder that must not be overwritten without --force.
