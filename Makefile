@@ -28,7 +28,7 @@ run: release
 
 test: deps
 	$(SWIFT) build --product dnn-run
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 # The full 2500 iterations of both course models with every engine, against the numpy
 # oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).

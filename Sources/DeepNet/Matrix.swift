@@ -140,6 +140,7 @@ extension Matrix {
             for i in 0..<c.count { c.storage[i] *= beta }
             return
         }
+        BLAS.useThreads(forOperations: m * n * k)
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in

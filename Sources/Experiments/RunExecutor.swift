@@ -182,11 +182,20 @@ extension Duration {
     }
 }
 
-/// Now, as ISO 8601 with a UTC offset.
+/// Now, in UTC as ISO 8601 (2026-11-29T17:04:11Z). Formatted with the C library rather
+/// than Foundation's date formatters, which load ICU's calendar data (megabytes of memory).
 func timestamp() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: Date())
+    var now = time(nil)
+    var parts = tm()
+    gmtime_r(&now, &parts)
+    var buffer = [CChar](repeating: 0, count: 32)
+    let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+    return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-func hostName() -> String { ProcessInfo.processInfo.hostName }
+/// The machine's name, as `hostname` prints it.
+func hostName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
