@@ -70,6 +70,18 @@ final class SpecValidationTests: XCTestCase {
         BadSpec(
             "10 MB scalar", "description: " + String(repeating: "a", count: 10_000_000),
             expect: "spec.yaml:1:1", "at most 4194304 are accepted"),
+        BadSpec(
+            "float overflowing to infinity", edited("0.0075", "1e400"),
+            expect: "spec.yaml:11:18", "training.learning_rate", "finite", "'1e400'"),
+        BadSpec(
+            "integer beyond Int", edited("iterations: 2500", "iterations: 99999999999999999999999"),
+            expect: "spec.yaml:12:15", "expected an integer from 1 to 10000000, got '99999999999999999999999'"),
+        BadSpec(
+            "negative integer beyond Int", edited("seed: 1", "seed: -99999999999999999999999"),
+            expect: "spec.yaml:13:9", "training.seed: expected an integer from 0 to 4294967295"),
+        BadSpec(
+            "hexadecimal beyond Int", edited("[12288, 20, 7, 5, 1]", "[0x1FFFFFFFFFFFFFFFF, 1]"),
+            expect: "spec.yaml:7:16", "model.layer_dims[0]"),
 
         // Keys
         BadSpec(
