@@ -264,6 +264,20 @@ final class SpecValidationTests: XCTestCase {
         XCTAssertEqual(diagnostics.items.map(\.key), ["data.scale", "training.learning_rate", "training.iterations", "training.seed"])
     }
 
+    /// Every point of a sweep is validated, so typing a value must be cheap: when each
+    /// typing compiled `Regex` patterns, these 4096 points took 26 s (1.7 s after; debug builds) and the
+    /// 83521 points of four 17-value keys over 5 minutes.
+    func testALargeSweepIsValidatedQuickly() throws {
+        let fixture = try SpecFixture()
+        let values = { (text: (Int) -> String) in "[" + (1...8).map(text).joined(separator: ", ") + "]" }
+        fixture.write(
+            Self.valid + "sweep:\n  training.seed: \(values { "\($0)" })\n  training.iterations: \(values { "\($0)" })\n"
+                + "  training.record_every: \(values { "\($0)" })\n  training.learning_rate: \(values { "0.\($0)" })\n")
+        let started = Date()
+        XCTAssertEqual(try fixture.load().points.count, 4096)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 8)
+    }
+
     func testAProblemSharedBySweepPointsIsReportedOnce() throws {
         let fixture = try SpecFixture()
         fixture.write(Self.edited("relu", "rleu") + "sweep:\n  training.seed: [1, 2, 3]\n")
