@@ -265,8 +265,8 @@ final class SpecValidationTests: XCTestCase {
     }
 
     /// Every point of a sweep is validated, so typing a value must be cheap: when each
-    /// typing compiled `Regex` patterns, these 4096 points took 26 s (1.7 s after; debug builds) and the
-    /// 83521 points of four 17-value keys over 5 minutes.
+    /// typing compiled `Regex` patterns, these 4096 points took 26 s (1.7 s after, debug
+    /// builds) and the 83521 points of four 17-value keys over 5 minutes.
     func testALargeSweepIsValidatedQuickly() throws {
         let fixture = try SpecFixture()
         let values = { (text: (Int) -> String) in "[" + (1...8).map(text).joined(separator: ", ") + "]" }
