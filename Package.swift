@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "dnn-run", targets: ["dnn-run"]),
         .library(name: "DeepNet", targets: ["DeepNet"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .executable(name: "FuzzSpec", targets: ["FuzzSpec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +46,13 @@ let package = Package(
                 "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // The spec loader's fuzz target: libFuzzer with -DFUZZING, a corpus replayer
+        // without; see Fuzz/README.md.
+        // (`@_extern(c)` declares libFuzzer's driver.)
+        .executableTarget(
+            name: "FuzzSpec", dependencies: ["Experiments"],
+            swiftSettings: [.enableExperimentalFeature("Extern")]),
 
         // Assertion helpers shared by the test targets.
         .target(name: "TestSupport", dependencies: ["DeepNet"], path: "Tests/TestSupport"),

@@ -33,7 +33,24 @@ public enum SpecLoader {
         limits: YAMLLimits = YAMLLimits()
     ) throws(Diagnostics) -> SpecPlan {
         let specPath = PathNames.normalized(path, relativeTo: workingDirectory)
-        let root = try readDocument(named: path, at: specPath, limits: limits)
+        let bytes = try readSpecFile(named: path, at: specPath, limits: limits)
+        return try load(
+            bytes: bytes, file: path, overrides: overrides, workingDirectory: workingDirectory, limits: limits)
+    }
+
+    /// Parses and validates the spec text `bytes` as if read from the file `file`, as
+    /// `load(path:overrides:workingDirectory:limits:)` does once it has read the file; for
+    /// specs that do not come from a file, and for the fuzz target.
+    ///
+    /// - Parameter file: the name errors give; made absolute against `workingDirectory`,
+    ///   its folder is where relative data paths start. The file itself is not read.
+    public static func load(
+        bytes: [UInt8], file: String, overrides: [String] = [],
+        workingDirectory: String = FileManager.default.currentDirectoryPath,
+        limits: YAMLLimits = YAMLLimits()
+    ) throws(Diagnostics) -> SpecPlan {
+        let specPath = PathNames.normalized(file, relativeTo: workingDirectory)
+        let root = try parseDocument(bytes, named: file, limits: limits)
         var diagnostics: [Diagnostic] = []
         let sets = overrides.compactMap { override($0, limits: limits, into: &diagnostics) }
         var axes = sweepAxes(of: root, into: &diagnostics)
@@ -54,30 +71,86 @@ public enum SpecLoader {
 
     // MARK: Reading
 
-    private static func readDocument(
+    /// The bytes of the regular file at `path`, refusing anything else before reading
+    /// (a directory, a FIFO, a device such as /dev/zero) and refusing a file over
+    /// `limits.maxInputBytes` as it is read: the limit holds even when the file grows
+    /// after it was opened.
+    private static func readSpecFile(
         named name: String, at path: String, limits: YAMLLimits
-    ) throws(Diagnostics) -> YAMLNode {
+    ) throws(Diagnostics) -> [UInt8] {
         let start = SourceLocation.file(path: name, line: 1, column: 1)
         func failure(_ message: String, hint: String? = nil) -> Diagnostics {
             Diagnostics([Diagnostic(message, at: start, hint: hint)])
         }
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw failure("no such spec file: \(path)") }
+            throw failure("cannot open the spec file \(path): \(String(cString: strerror(code)))", hint: "check its permissions")
+        }
+        defer { close(descriptor) }
         var info = stat()
-        guard stat(path, &info) == 0 else { throw failure("no such spec file: \(path)") }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw failure("\(path) is not a spec file but a directory or device") }
+        guard fstat(descriptor, &info) == 0 else {
+            throw failure("cannot read the spec file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT != S_IFDIR else { throw failure("\(path) is a directory, not a spec file") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw failure("\(path) is not a spec file but a FIFO, socket or device", hint: "save the spec to a file")
+        }
+        let sizeHint = "a spec is a few lines of YAML; check that this is the right file"
         guard info.st_size <= limits.maxInputBytes else {
             throw failure(
-                "the spec file is \(info.st_size) bytes; at most \(limits.maxInputBytes) are accepted",
-                hint: "a spec is a few lines of YAML; check that this is the right file")
+                "the spec file is \(info.st_size) bytes; at most \(limits.maxInputBytes) are accepted", hint: sizeHint)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw failure("cannot read the spec file \(path)", hint: "check its permissions")
+        switch readAll(descriptor, atMost: limits.maxInputBytes) {
+        case .complete(let bytes): return bytes
+        case .tooLarge:
+            throw failure("the spec file is over \(limits.maxInputBytes) bytes; at most \(limits.maxInputBytes) are accepted", hint: sizeHint)
+        case .failed(let code):
+            throw failure("cannot read the spec file \(path): \(String(cString: strerror(code)))", hint: "check its permissions")
         }
+    }
+
+    /// What reading a file descriptor to its end, up to a limit, gave.
+    enum BoundedRead: Equatable {
+        case complete([UInt8])
+        /// More bytes than the limit came; reading stopped at the first one over.
+        case tooLarge
+        /// `read` failed with this errno.
+        case failed(errno: Int32)
+    }
+
+    /// Everything `descriptor` yields until its end, stopping as soon as it yields more
+    /// than `limit` bytes, so an endless source (/dev/zero, a file still growing) costs at
+    /// most `limit + 1` bytes of memory and reading.
+    static func readAll(_ descriptor: Int32, atMost limit: Int) -> BoundedRead {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count <= limit {
+            let wanted = min(chunk.count, limit + 1 - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+            if count == 0 { return .complete(bytes) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failed(errno: errno)
+            }
+            bytes += chunk[..<count]
+        }
+        return .tooLarge
+    }
+
+    private static func parseDocument(
+        _ bytes: [UInt8], named name: String, limits: YAMLLimits
+    ) throws(Diagnostics) -> YAMLNode {
         let root: YAMLNode?
-        do { root = try YAMLParser.parse([UInt8](data), file: name, limits: limits) } catch { throw Diagnostics([error]) }
+        do { root = try YAMLParser.parse(bytes, file: name, limits: limits) } catch { throw Diagnostics([error]) }
         guard let root, !root.isNull else {
-            throw failure(
-                "the spec is empty; expected a mapping with name, data, model, training",
-                hint: "see experiments/cat_5layer.yaml for an example")
+            throw Diagnostics([
+                Diagnostic(
+                    "the spec is empty; expected a mapping with name, data, model, training",
+                    at: .file(path: name, line: 1, column: 1), hint: "see experiments/cat_5layer.yaml for an example")
+            ])
         }
         return root
     }

@@ -397,7 +397,7 @@ final class SpecValidator {
             if !scalar.isPlain, plainValue != .string(scalar.text), plainValue != .null {
                 return "remove the quotes around \(scalar.text)"
             }
-            if scalar.isPlain, scalar.text.wholeMatch(of: #/[-+]?0[0-9]+/#) != nil {
+            if scalar.isPlain, YAMLScalar.isLeadingZeroInteger(scalar.text) {
                 return "remove the leading zeros (YAML 1.1 would read \(scalar.text) as octal)"
             }
         }

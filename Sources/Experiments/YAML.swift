@@ -84,23 +84,95 @@ extension YAMLScalar {
         case ".nan", ".NaN", ".NAN": return .float(.nan)
         default: break
         }
-        if text.wholeMatch(of: #/[-+]?(0|[1-9][0-9]*)/#) != nil {
+        let bytes = Array(text.utf8)
+        if NumberSyntax.isDecimalInteger(bytes) {
             return Int(text).map(YAMLValue.int) ?? .float(Double(text)!)
         }
-        if let hex = text.wholeMatch(of: #/0x([0-9a-fA-F]+)/#), let n = Int(hex.1, radix: 16) {
+        if let digits = NumberSyntax.digits(after: "0x", in: bytes, where: \.isHexDigit), let n = Int(digits, radix: 16) {
             return .int(n)
         }
-        if let octal = text.wholeMatch(of: #/0o([0-7]+)/#), let n = Int(octal.1, radix: 8) {
-            return .int(n)
-        }
-        let isLeadingZeroInteger = text.wholeMatch(of: #/[-+]?0[0-9]+/#) != nil
-        if !isLeadingZeroInteger,
-            text.wholeMatch(of: #/[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?/#) != nil,
-            let number = Double(text)
+        if let digits = NumberSyntax.digits(after: "0o", in: bytes, where: { $0 >= 0x30 && $0 <= 0x37 }),
+            let n = Int(digits, radix: 8)
         {
+            return .int(n)
+        }
+        if !NumberSyntax.isLeadingZeroInteger(bytes), NumberSyntax.isFloat(bytes), let number = Double(text) {
             return .float(number)
         }
         return .string(text)
+    }
+
+    /// Whether `text` is a plain integer written with leading zeros (`010`, `-007`),
+    /// octal in YAML 1.1 and decimal in 1.2.
+    static func isLeadingZeroInteger(_ text: String) -> Bool { NumberSyntax.isLeadingZeroInteger(Array(text.utf8)) }
+}
+
+/// The core schema's number patterns, matched by one linear scan of the UTF-8 bytes. (The
+/// equivalent `Regex`es took about a second per MiB of scalar, each time a value was
+/// typed, so a 4 MiB spec of long digit strings took 15 s to be refused.)
+private enum NumberSyntax {
+    /// `[-+]?(0|[1-9][0-9]*)`
+    static func isDecimalInteger(_ bytes: [UInt8]) -> Bool {
+        let start = signEnd(bytes)
+        let end = digitsEnd(bytes, from: start)
+        return end == bytes.count && end > start && (bytes[start] != zero || end == start + 1)
+    }
+
+    /// `[-+]?0[0-9]+`
+    static func isLeadingZeroInteger(_ bytes: [UInt8]) -> Bool {
+        let start = signEnd(bytes)
+        return start < bytes.count && bytes[start] == zero && digitsEnd(bytes, from: start) == bytes.count
+            && bytes.count - start >= 2
+    }
+
+    /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+    static func isFloat(_ bytes: [UInt8]) -> Bool {
+        let integerStart = signEnd(bytes)
+        var index = digitsEnd(bytes, from: integerStart)
+        let hasIntegerDigits = index > integerStart
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            let fractionStart = index + 1
+            index = digitsEnd(bytes, from: fractionStart)
+            guard hasIntegerDigits || index > fractionStart else { return false }
+        } else {
+            guard hasIntegerDigits else { return false }
+        }
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            let exponentStart = signEnd(bytes, from: index + 1)
+            index = digitsEnd(bytes, from: exponentStart)
+            guard index > exponentStart else { return false }
+        }
+        return index == bytes.count
+    }
+
+    /// The text after `prefix` when it is non-empty and all its bytes satisfy `isDigit`.
+    static func digits(after prefix: String, in bytes: [UInt8], where isDigit: (UInt8) -> Bool) -> Substring? {
+        let prefixBytes = Array(prefix.utf8)
+        guard bytes.count > prefixBytes.count, bytes.starts(with: prefixBytes) else { return nil }
+        var index = prefixBytes.count
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        guard index == bytes.count else { return nil }
+        return Substring(decoding: bytes[prefixBytes.count...], as: UTF8.self)
+    }
+
+    private static let zero = UInt8(ascii: "0")
+
+    private static func signEnd(_ bytes: [UInt8], from start: Int = 0) -> Int {
+        start < bytes.count && (bytes[start] == UInt8(ascii: "-") || bytes[start] == UInt8(ascii: "+")) ? start + 1 : start
+    }
+
+    /// The end of the decimal digits from `start`. (A plain loop: generic slice methods
+    /// are slow in debug builds, where the tests run.)
+    private static func digitsEnd(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start
+        while index < bytes.count, bytes[index] &- zero < 10 { index += 1 }
+        return index
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
     }
 }
 
