@@ -16,14 +16,16 @@ public final class DataStore: @unchecked Sendable {
 
     public init() {}
 
-    /// The dataset of `split` divided by `scale`, loading it on first use.
-    public func dataset(_ split: DataSplit, scale: Double) throws -> Dataset {
+    /// The dataset of `split` divided by `scale`, loading it on first use. With `keep`
+    /// false it is not kept after this call (unless it already was): test sets, which are
+    /// small to reload and need not occupy memory while training runs.
+    public func dataset(_ split: DataSplit, scale: Double, keep: Bool = true) throws -> Dataset {
         let key = Key(split: split.withoutLocation, scale: scale)
         lock.lock()
         defer { lock.unlock() }
         if let d = datasets[key] { return d }
         let d = try Dataset(contentsOf: split, scale: scale)
-        datasets[key] = d
+        if keep { datasets[key] = d }
         return d
     }
 

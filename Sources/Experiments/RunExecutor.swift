@@ -95,7 +95,6 @@ public struct RunExecutor: Sendable {
 
         BLAS.threads = blasThreads
         let options = spec.trainingOptions(engine: engine)
-        let initial = initializeParametersDeep(spec.layerDims, initializer: spec.initializer, seed: spec.seed)
         let basis = engine == .dual ? try data.dualBasis(spec.train, scale: spec.scale) : nil
         let handle = board.begin(label: run.point.folderName ?? "", iterations: spec.iterations)
         defer { board.finish(handle) }
@@ -111,7 +110,10 @@ public struct RunExecutor: Sendable {
         let result: TrainingResult
         do {
             result = try DeepNet.train(
-                X: train.X, Y: train.Y, initial: initial, options: options, dualBasis: basis,
+                // The initial parameters are made inline, so that nothing holds them after training.
+                X: train.X, Y: train.Y,
+                initial: initializeParametersDeep(spec.layerDims, initializer: spec.initializer, seed: spec.seed),
+                options: options, dualBasis: basis,
                 progress: { board.update(handle, completed: $0.completed, cost: $0.cost) },
                 shouldStop: { Interrupts.shared.isRequested })
         } catch let error as TrainingError {
@@ -144,7 +146,7 @@ public struct RunExecutor: Sendable {
 
         var testAccuracy: Double?
         if let testSplit = spec.test {
-            let test = try data.dataset(testSplit, scale: spec.scale)
+            let test = try data.dataset(testSplit, scale: spec.scale, keep: false)
             let predictions = predict(test.X, result.parameters, hidden: spec.hiddenActivation, output: spec.outputActivation)
             testAccuracy = accuracy(predictions: predictions, labels: test.Y)
         }
