@@ -13,6 +13,8 @@ public final class DataStore: @unchecked Sendable {
     private let lock = NSLock()
     private var datasets: [Key: Dataset] = [:]
     private var bases: [Key: DualBasis] = [:]
+    /// Runs still to train on each training set, when the runner has said so.
+    private var pendingUses: [Key: Int] = [:]
 
     public init() {}
 
@@ -39,6 +41,27 @@ public final class DataStore: @unchecked Sendable {
         let b = DualBasis(data.X)
         bases[key] = b
         return b
+    }
+
+    /// Declares that `count` more runs will train on `split`: after the last of them calls
+    /// `finishedTraining`, its data and Gram matrix are released.
+    public func expectTraining(on split: DataSplit, scale: Double, runs count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        pendingUses[Key(split: split.withoutLocation, scale: scale), default: 0] += count
+    }
+
+    /// A run is done training on `split`; releases the data after the last expected one.
+    public func finishedTraining(on split: DataSplit, scale: Double) {
+        let key = Key(split: split.withoutLocation, scale: scale)
+        lock.lock()
+        defer { lock.unlock() }
+        guard let pending = pendingUses[key] else { return }
+        pendingUses[key] = pending - 1
+        if pending <= 1 {
+            datasets[key] = nil
+            bases[key] = nil
+        }
     }
 
     /// Whether a Gram matrix for this split is already computed (it then costs nothing).

@@ -255,24 +255,10 @@ private func quotedList(_ names: [String]) -> String {
 /// The candidate closest to `name` by edit distance (ignoring case), when it is close
 /// enough to be a plausible typo: at most a third of the longer name's characters differ.
 private func nearest(to name: String, in candidates: [String]) -> String? {
-    let target = Array(name.lowercased())
+    let target = name.lowercased()
     return candidates
-        .map { (name: $0, distance: editDistance(target, Array($0.lowercased()))) }
+        .map { (name: $0, distance: Suggestion.editDistance(target, $0.lowercased())) }
         .filter { $0.distance * 3 <= max(target.count, $0.name.count) }
         .min { $0.distance < $1.distance }?
         .name
-}
-
-/// The Levenshtein distance: the fewest insertions, deletions and substitutions that turn
-/// `a` into `b`.
-private func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    var previous = Array(0...b.count)
-    for (i, ca) in a.enumerated() {
-        var current = [i + 1] + [Int](repeating: 0, count: b.count)
-        for (j, cb) in b.enumerated() {
-            current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -90,15 +90,7 @@ public struct RunExecutor: Sendable {
         _ run: PlannedRun, into staging: String, engine: EngineKind, reason: String, started: String
     ) throws -> RunOutcome {
         let spec = run.spec
-        let train = try data.dataset(spec.train, scale: spec.scale)
         try AtomicFile.write(run.specText, to: staging + "/" + RunFile.spec)
-
-        BLAS.threads = blasThreads
-        let options = spec.trainingOptions(engine: engine)
-        let basis = engine == .dual ? try data.dualBasis(spec.train, scale: spec.scale) : nil
-        let handle = board.begin(label: run.point.folderName ?? "", iterations: spec.iterations)
-        defer { board.finish(handle) }
-
         var manifest = Manifest(
             status: .completed, specSHA256: run.specHash, datasets: run.datasets,
             dnnRunVersion: dnnRunVersion, engine: engine.rawValue, engineReason: reason,
@@ -107,15 +99,9 @@ public struct RunExecutor: Sendable {
 
         let clock = ContinuousClock()
         let start = clock.now
-        let result: TrainingResult
+        let fitted: Fit
         do {
-            result = try DeepNet.train(
-                // The initial parameters are made inline, so that nothing holds them after training.
-                X: train.X, Y: train.Y,
-                initial: initializeParametersDeep(spec.layerDims, initializer: spec.initializer, seed: spec.seed),
-                options: options, dualBasis: basis,
-                progress: { board.update(handle, completed: $0.completed, cost: $0.cost) },
-                shouldStop: { Interrupts.shared.isRequested })
+            fitted = try fit(run, engine: engine)
         } catch let error as TrainingError {
             let seconds = (clock.now - start).seconds
             try AtomicFile.write(RunFiles.costsCSV(error.costs), to: staging + "/" + RunFile.costs)
@@ -143,6 +129,7 @@ public struct RunExecutor: Sendable {
             }
         }
         let seconds = (clock.now - start).seconds
+        let result = fitted.result
 
         var testAccuracy: Double?
         if let testSplit = spec.test {
@@ -152,7 +139,7 @@ public struct RunExecutor: Sendable {
         }
         let metrics = Metrics(
             finalCost: result.finalCost,
-            trainAccuracy: accuracy(predictions: result.finalOutput.map { $0 > 0.5 ? 1 : 0 }, labels: train.Y),
+            trainAccuracy: fitted.trainAccuracy,
             testAccuracy: testAccuracy, seconds: seconds, iterations: spec.iterations)
         manifest.finished = timestamp()
         manifest.iterationsCompleted = spec.iterations
@@ -162,6 +149,34 @@ public struct RunExecutor: Sendable {
         try AtomicFile.write(manifest.json.rendered(), to: staging + "/" + RunFile.manifest)
         try RunFolder.moveIntoPlace(staging, run.folder)
         return RunOutcome(run: run, status: .completed, metrics: metrics, engine: engine)
+    }
+
+    /// What training leaves: the result and the accuracy on the training set.
+    private struct Fit {
+        var result: TrainingResult
+        var trainAccuracy: Double
+    }
+
+    /// Trains a run's network. The training data (and the dual engine's Gram matrix) are
+    /// only held in here: once the last run that trains on them is done, the data store
+    /// lets them go, so that the test set and the results are written in less memory.
+    private func fit(_ run: PlannedRun, engine: EngineKind) throws -> Fit {
+        let spec = run.spec
+        defer { data.finishedTraining(on: spec.train, scale: spec.scale) }
+        let train = try data.dataset(spec.train, scale: spec.scale)
+        BLAS.threads = blasThreads
+        let basis = engine == .dual ? try data.dualBasis(spec.train, scale: spec.scale) : nil
+        let handle = board.begin(label: run.point.folderName ?? "", iterations: spec.iterations)
+        defer { board.finish(handle) }
+        let result = try DeepNet.train(
+            // The initial parameters are made inline, so that nothing holds them after training.
+            X: train.X, Y: train.Y,
+            initial: initializeParametersDeep(spec.layerDims, initializer: spec.initializer, seed: spec.seed),
+            options: spec.trainingOptions(engine: engine), dualBasis: basis,
+            progress: { board.update(handle, completed: $0.completed, cost: $0.cost) },
+            shouldStop: { Interrupts.shared.isRequested })
+        let predictions = result.finalOutput.map { $0 > 0.5 ? 1 : 0 }
+        return Fit(result: result, trainAccuracy: accuracy(predictions: predictions, labels: train.Y))
     }
 
     /// The spec's engine, or for `auto` the one with fewer floating-point operations.

@@ -85,6 +85,7 @@ public struct Runner {
 
         var outcomes = [RunOutcome?](repeating: nil, count: runs.count)
         let pending = runs.indices.filter { runs[$0].state != .upToDate }
+        for i in pending { data.expectTraining(on: runs[i].spec.train, scale: runs[i].spec.scale, runs: 1) }
         for (i, run) in runs.enumerated() where run.state == .upToDate {
             outcomes[i] = RunOutcome(run: run, status: .upToDate, metrics: RunFiles.readMetrics(inFolder: run.folder))
             board.print(describe(outcomes[i]!))
