@@ -58,6 +58,9 @@ struct Run: ParsableCommand {
     @Option(help: "Runs to train at once (threads); BLAS threads per run become cores / jobs.")
     var jobs = 1
 
+    @Option(help: "BLAS threads per run (default: cores / jobs, so that jobs never oversubscribe the cores).")
+    var blasThreads: Int?
+
     @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N).", valueName: "I/N"))
     var shard: String?
 
@@ -68,12 +71,17 @@ struct Run: ParsableCommand {
         guard jobs >= 1 else {
             throw Diagnostic("--jobs \(jobs): expected a positive number of runs at once", at: .flag("--jobs \(jobs)"))
         }
+        if let blasThreads, blasThreads < 1 {
+            throw Diagnostic("--blas-threads \(blasThreads): expected a positive number of threads",
+                             at: .flag("--blas-threads \(blasThreads)"))
+        }
         let shard = try self.shard.map(Shard.init(parsing:))
         let plan = try SpecLoader.load(path: spec, overrides: overrides)
         var options = RunnerOptions(resultsDirectory: absolutePath(results))
         options.force = force
         options.jobs = jobs
         options.shard = shard
+        options.blasThreads = blasThreads
         options.progress = .automatic(quiet: quiet)
         let report = try Runner.run(plan, options: options)
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }

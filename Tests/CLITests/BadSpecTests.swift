@@ -117,6 +117,7 @@ final class BadSpecTests: XCTestCase {
             (["--shard", "3/2"], "--shard"),
             (["--shard", "x"], "--shard"),
             (["--jobs", "0"], "--jobs"),
+            (["--blas-threads", "0"], "--blas-threads"),
             (["--no-such-flag"], "no-such-flag"),
         ]
         for (flags, says) in cases {
