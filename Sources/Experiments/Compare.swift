@@ -98,6 +98,13 @@ public enum Comparison {
             }
             return JSONValue.array(objects).rendered()
         case .table:
+            // For reading, six significant digits; csv and json keep every digit.
+            let rows = rows.map { row in
+                row.map { cell in
+                    guard cell.contains("."), !cell.contains("/"), let x = Double(cell) else { return cell }
+                    return String(format: "%.6g", x)
+                }
+            }
             let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
             let line = { (cells: [String]) in
                 zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }

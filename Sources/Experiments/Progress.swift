@@ -112,7 +112,8 @@ public final class ProgressBoard: @unchecked Sendable {
                 let filled = Int(fraction * Double(width))
                 text += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
             }
-            text += "iteration \(e.completed)/\(e.total) cost \(String(format: "%.6f", e.cost))"
+            let cost = e.completed == 0 ? "-" : String(format: "%.6f", e.cost)
+            text += "iteration \(e.completed)/\(e.total) cost \(cost)"
             text += " \(String(format: "%.0f", rate)) it/s ETA \(formatDuration(eta))"
             return text
         }
