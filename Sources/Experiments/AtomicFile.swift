@@ -15,10 +15,6 @@ public enum AtomicFile {
         try write(to: path) { sink in sink.write(text) }
     }
 
-    public static func write(bytes: inout [UInt8], to path: String) throws {
-        try write(to: path) { sink in try sink.write(bytes: bytes) }
-    }
-
     /// Writes what `produce` streams into a buffered sink to `path` atomically: for large
     /// files (parameters.json of the cat model is 5.5 MB) that should never be held whole
     /// in memory.
@@ -82,11 +78,6 @@ public struct FileSink: TextOutputStream {
     public mutating func write(_ string: String) {
         buffer.append(contentsOf: string.utf8)
         if buffer.count >= Self.capacity { try? flush() }
-    }
-
-    mutating func write(bytes: [UInt8]) throws {
-        buffer.append(contentsOf: bytes)
-        try flush()
     }
 
     /// Writes the buffer out; throws the first error of any write so far.
