@@ -76,7 +76,7 @@ public enum Comparison {
             }
         } else if let sortKey, !allKeys.contains(sortKey) {
             // A spec key that is the same in every run sorts nothing; anything else is a typo.
-            throw Diagnostic("--sort \(sortKey): no such column; the columns are \(header.joined(separator: ", "))",
+            throw Diagnostic("no such column; the columns are \(header.joined(separator: ", "))",
                              at: .flag("--sort \(sortKey)"),
                              hint: Suggestion.hint(for: sortKey, among: header))
         }

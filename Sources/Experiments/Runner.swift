@@ -17,7 +17,7 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
-            throw Diagnostic("--shard \(text): expected I/N with 1 <= I <= N, e.g. --shard 2/4",
+            throw Diagnostic("expected I/N with 1 <= I <= N, e.g. --shard 2/4",
                              at: .flag("--shard \(text)"), hint: "Slurm: --shard $((SLURM_ARRAY_TASK_ID+1))/$SLURM_ARRAY_TASK_COUNT")
         }
         self.init(index: i, count: n)

@@ -69,10 +69,10 @@ struct Run: ParsableCommand {
 
     func run() throws {
         guard jobs >= 1 else {
-            throw Diagnostic("--jobs \(jobs): expected a positive number of runs at once", at: .flag("--jobs \(jobs)"))
+            throw Diagnostic("expected a positive number of runs at once", at: .flag("--jobs \(jobs)"))
         }
         if let blasThreads, blasThreads < 1 {
-            throw Diagnostic("--blas-threads \(blasThreads): expected a positive number of threads",
+            throw Diagnostic("expected a positive number of threads",
                              at: .flag("--blas-threads \(blasThreads)"))
         }
         let shard = try self.shard.map(Shard.init(parsing:))
@@ -134,7 +134,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         if let tolerance, !(tolerance >= 0 && tolerance.isFinite) {
-            throw Diagnostic("--tolerance \(tolerance): expected a non-negative number such as 1e-12",
+            throw Diagnostic("expected a non-negative number such as 1e-12",
                              at: .flag("--tolerance \(tolerance)"))
         }
         Interrupts.shared.install()
@@ -162,7 +162,7 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         guard let format = Comparison.Format(rawValue: format) else {
-            throw Diagnostic("--format \(format): expected table, csv or json", at: .flag("--format \(format)"))
+            throw Diagnostic("expected table, csv or json", at: .flag("--format \(format)"))
         }
         let runs = try Comparison.collect(directories)
         let (header, rows) = try Comparison.rows(runs, sortedBy: sort)
@@ -189,7 +189,7 @@ struct Plot: ParsableCommand {
 
     func run() throws {
         guard output.lowercased().hasSuffix(".svg") else {
-            throw Diagnostic("-o \(output): expected a file name ending in .svg", at: .flag("-o \(output)"))
+            throw Diagnostic("expected a file name ending in .svg", at: .flag("-o \(output)"))
         }
         let svg = try CostPlots.svg(of: directories, title: title, logScale: log)
         try AtomicFile.write(svg, to: absolutePath(output))
