@@ -85,3 +85,48 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(result.stdout.split(separator: "\n").count, specs.count, result.stdout)
     }
 }
+
+/// The progress display, as a user sees it.
+final class ProgressTests: XCTestCase {
+    /// On a terminal (a pseudo-terminal from util-linux's `script`), a bar redrawn in place
+    /// with the iteration, the cost, the rate and the ETA, cleared before the summary line.
+    func testATerminalGetsABarRedrawnInPlace() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            throw XCTSkip("util-linux's script is not installed")
+        }
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir, learningRate: "0.001", iterations: 400_000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qc", "\(dnnRunExecutable().path) \(spec.path)", "/dev/null"]
+        process.currentDirectoryURL = dir
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        let redraws = text.components(separatedBy: "\r\u{1B}[K")
+        XCTAssertGreaterThan(redraws.count, 2, "the bar is redrawn in place:\n\(text)")
+        let bar = redraws.last { $0.contains("iteration ") } ?? ""
+        for part in ["[#", "-]", "/400000", "cost 0.", " it/s", "ETA "] {
+            XCTAssertTrue(bar.contains(part), "'\(part)' in the bar '\(bar)'")
+        }
+        XCTAssertTrue(redraws.last?.hasPrefix("toy: final cost") ?? false, "the summary follows a cleared line:\n\(redraws.last ?? "")")
+    }
+
+    /// Not a terminal: plain lines, no escape codes; --quiet: nothing on stderr.
+    func testPipesGetPlainLinesAndQuietGetsNothing() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir, learningRate: "0.001", iterations: 20_000)
+        let plain = try runDnnRun([spec.path], in: dir)
+        XCTAssertEqual(plain.status, 0)
+        XCTAssertFalse(plain.stderr.contains("\u{1B}"), plain.stderr)
+        XCTAssertTrue(plain.stderr.contains("iteration 1/20000"), "the first line comes at once: \(plain.stderr)")
+        let quiet = try runDnnRun([spec.path, "--quiet", "--force"], in: dir)
+        XCTAssertEqual(quiet.status, 0)
+        XCTAssertEqual(quiet.stderr, "")
+    }
+}
