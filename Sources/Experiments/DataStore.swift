@@ -13,6 +13,9 @@ public final class DataStore: @unchecked Sendable {
     private let lock = NSLock()
     private var datasets: [Key: Dataset] = [:]
     private var bases: [Key: DualBasis] = [:]
+    /// Size and hash of datasets read without being kept (test sets), so that planning a
+    /// sweep reads each file once, not once per point.
+    private var summaries: [Key: DatasetSummary] = [:]
     /// Runs still to train on each training set, when the runner has said so.
     private var pendingUses: [Key: Int] = [:]
 
@@ -29,6 +32,21 @@ public final class DataStore: @unchecked Sendable {
         let d = try Dataset(contentsOf: split, scale: scale)
         if keep { datasets[key] = d }
         return d
+    }
+
+    /// The size and hash of `split`, reading it (without keeping it) on first use.
+    public func summary(_ split: DataSplit, scale: Double) throws -> DatasetSummary {
+        let key = Key(split: split.withoutLocation, scale: scale)
+        lock.lock()
+        let known = summaries[key]
+        lock.unlock()
+        if let known { return known }
+        let d = try dataset(split, scale: scale, keep: false)
+        let summary = DatasetSummary(features: d.features, examples: d.examples, sha256: d.sha256)
+        lock.lock()
+        summaries[key] = summary
+        lock.unlock()
+        return summary
     }
 
     /// The Gram matrix of the training set of `split`, computed on first use.
@@ -70,6 +88,13 @@ public final class DataStore: @unchecked Sendable {
         defer { lock.unlock() }
         return bases[Key(split: split.withoutLocation, scale: scale)] != nil
     }
+}
+
+/// What planning needs of a dataset: its shape and its hash.
+public struct DatasetSummary: Equatable, Sendable {
+    public var features: Int
+    public var examples: Int
+    public var sha256: String
 }
 
 extension DataSplit {

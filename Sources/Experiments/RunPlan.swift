@@ -101,7 +101,7 @@ public enum RunPlanner {
                     hint: "use smaller layers, or run it on a machine with more memory"))
             }
             if let testSplit = spec.test {
-                let test = try data.dataset(testSplit, scale: spec.scale, keep: false)
+                let test = try data.summary(testSplit, scale: spec.scale)
                 records.append(DatasetRecord(split: "test", path: testSplit.path, sha256: test.sha256))
                 if test.features != train.features {
                     problems.append(Diagnostic(
