@@ -1,4 +1,5 @@
-import Experiments
+import Spec
+import Support
 import Foundation
 
 /// The spec loader's fuzz target: arbitrary bytes through the YAML parser and the spec

@@ -1,5 +1,8 @@
 import ArgumentParser
-import Experiments
+import Reports
+import Runs
+import Spec
+import Support
 import Foundation
 
 /// `dnn-run`: train the course's deep networks from YAML experiment specs.
@@ -77,12 +80,13 @@ struct Run: ParsableCommand {
         }
         let shard = try self.shard.map(Shard.init(parsing:))
         let plan = try SpecLoader.load(path: spec, overrides: overrides)
-        var options = RunnerOptions(resultsDirectory: absolutePath(results))
+        var options = RunnerOptions(resultsDirectory: PathNames.absolute(results))
         options.force = force
         options.jobs = jobs
         options.shard = shard
         options.blasThreads = blasThreads
         options.progress = .automatic(quiet: quiet)
+        options.observer = ExperimentFiles()
         let report = try Runner.run(plan, options: options)
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
@@ -139,7 +143,7 @@ struct Verify: ParsableCommand {
         }
         Interrupts.shared.install()
         let board = ProgressBoard(style: .automatic(quiet: quiet), totalRuns: 1)
-        let report = try Verifier.verify(folder: absolutePath(runDirectory), tolerance: tolerance, progress: board)
+        let report = try Verifier.verify(folder: PathNames.absolute(runDirectory), tolerance: tolerance, progress: board)
         for line in report.lines { print(line) }
         print(report.matched ? "verified: \(runDirectory) reproduces" : "NOT verified: \(runDirectory) differs (see above)")
         if !report.matched { throw ExitCode(1) }
@@ -192,13 +196,7 @@ struct Plot: ParsableCommand {
             throw Diagnostic("expected a file name ending in .svg", at: .flag("-o \(output)"))
         }
         let svg = try CostPlots.svg(of: directories, title: title, logScale: log)
-        try AtomicFile.write(svg, to: absolutePath(output))
+        try AtomicFile.write(svg, to: PathNames.absolute(output))
         print("wrote \(output)")
     }
-}
-
-/// An absolute path for `path`, relative to the working directory.
-func absolutePath(_ path: String) -> String {
-    let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-    return url.standardizedFileURL.path
 }

@@ -1,0 +1,176 @@
+import DeepNet
+import Foundation
+import Support
+import Data
+import Spec
+
+/// The state a run folder's manifest records.
+public enum RunStatus: String, Codable, Sendable {
+    case completed
+    case failed
+    case interrupted
+}
+
+/// A data file a run read, and its SHA-256 when it ran.
+public struct DatasetRecord: Codable, Equatable, Sendable {
+    public var split: String
+    public var path: String
+    public var sha256: String
+}
+
+/// `manifest.json`: how, where and from what a run was made, and how it ended.
+public struct Manifest: Codable, Equatable, Sendable {
+    public var status: RunStatus
+    public var specSHA256: String
+    public var datasets: [DatasetRecord]
+    public var dnnRunVersion: String
+    public var engine: String
+    public var engineReason: String
+    public var blasLibrary: String
+    public var blasThreads: Int
+    public var host: String
+    public var started: String
+    public var finished: String
+    public var iterationsCompleted: Int
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, datasets, engine, host, started, finished, error
+        case specSHA256 = "spec_sha256"
+        case dnnRunVersion = "dnn_run_version"
+        case engineReason = "engine_reason"
+        case blasLibrary = "blas_library"
+        case blasThreads = "blas_threads"
+        case iterationsCompleted = "iterations_completed"
+    }
+
+    var json: JSONValue {
+        .object([
+            ("status", .string(status.rawValue)),
+            ("spec_sha256", .string(specSHA256)),
+            ("datasets", .array(datasets.map {
+                .object([("split", .string($0.split)), ("path", .string($0.path)), ("sha256", .string($0.sha256))])
+            })),
+            ("dnn_run_version", .string(dnnRunVersion)),
+            ("engine", .string(engine)),
+            ("engine_reason", .string(engineReason)),
+            ("blas_library", .string(blasLibrary)),
+            ("blas_threads", .int(blasThreads)),
+            ("host", .string(host)),
+            ("started", .string(started)),
+            ("finished", .string(finished)),
+            ("iterations_completed", .int(iterationsCompleted)),
+            ("error", error.map(JSONValue.string) ?? .null),
+        ])
+    }
+}
+
+/// `metrics.json`: the numbers a run ends with. Accuracies are fractions in [0, 1].
+public struct Metrics: Codable, Equatable, Sendable {
+    public var finalCost: Double?
+    public var trainAccuracy: Double?
+    public var testAccuracy: Double?
+    /// Seconds of the training loop alone.
+    public var seconds: Double
+    public var iterations: Int
+
+    enum CodingKeys: String, CodingKey {
+        case seconds, iterations
+        case finalCost = "final_cost"
+        case trainAccuracy = "train_accuracy"
+        case testAccuracy = "test_accuracy"
+    }
+
+    var json: JSONValue {
+        .object([
+            ("final_cost", finalCost.map(JSONValue.number) ?? .null),
+            ("train_accuracy", trainAccuracy.map(JSONValue.number) ?? .null),
+            ("test_accuracy", testAccuracy.map(JSONValue.number) ?? .null),
+            ("seconds", .number(seconds)),
+            ("iterations", .int(iterations)),
+        ])
+    }
+}
+
+/// The file names of a run folder.
+public enum RunFile {
+    public static let spec = "spec.yaml"
+    public static let costs = "costs.csv"
+    public static let parameters = "parameters.json"
+    public static let metrics = "metrics.json"
+    public static let manifest = "manifest.json"
+}
+
+/// Renders and reads the files of a run folder.
+public enum RunFiles {
+    /// `costs.csv`: a header, then `iteration,cost` per recorded iteration.
+    public static func costsCSV(_ costs: [CostRecord]) -> String {
+        var text = "iteration,cost\n"
+        for c in costs { text += "\(c.iteration),\(shortestDecimal(c.cost))\n" }
+        return text
+    }
+
+    /// `parameters.json`: `{"W1": [[...], ...], "b1": [[...]], ...}`, row-major, every
+    /// number the shortest decimal that reads back to the same Double. Streamed into
+    /// `out`: W1 of the cat model alone is a quarter of a million numbers.
+    public static func writeParametersJSON(_ parameters: Parameters, to out: inout some TextOutputStream) {
+        out.write("{\n")
+        for (i, (name, matrix)) in parameters.named.enumerated() {
+            out.write("  \"\(name)\": [")
+            for r in 0..<matrix.rows {
+                out.write(r == 0 ? "[" : ",\n    [")
+                for c in 0..<matrix.cols {
+                    if c > 0 { out.write(", ") }
+                    out.write(shortestDecimal(matrix[r, c]))
+                }
+                out.write("]")
+            }
+            out.write(i + 1 < parameters.layerCount * 2 ? "],\n" : "]\n")
+        }
+        out.write("}\n")
+    }
+
+    /// `parameters.json` as a string (for comparing with a file).
+    public static func parametersJSON(_ parameters: Parameters) -> String {
+        var text = ""
+        writeParametersJSON(parameters, to: &text)
+        return text
+    }
+
+    /// Reads `costs.csv` back.
+    public static func readCosts(atPath path: String) throws -> [CostRecord] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: ",")
+            guard fields.count == 2, let i = Int(fields[0]), let c = Double(fields[1]) else { return nil }
+            return CostRecord(iteration: i, cost: c)
+        }
+    }
+
+    /// Reads `parameters.json` back, in W1, b1, W2, b2 ... order. (JSONDecoder, not
+    /// JSONSerialization: on Linux the latter does not read every double back exactly.)
+    public static func readParameters(atPath path: String) throws -> [(name: String, rows: [[Double]])] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let object = try JSONDecoder().decode([String: [[Double]]].self, from: data)
+        let layers = object.count / 2
+        return try (0..<layers).flatMap { l in
+            try ["W\(l + 1)", "b\(l + 1)"].map { name in
+                guard let rows = object[name] else { throw Diagnostic("'\(path)' has no matrix \(name)") }
+                return (name, rows)
+            }
+        }
+    }
+
+    public static func readManifest(inFolder folder: String) -> Manifest? {
+        read(Manifest.self, at: folder + "/" + RunFile.manifest)
+    }
+
+    public static func readMetrics(inFolder folder: String) -> Metrics? {
+        read(Metrics.self, at: folder + "/" + RunFile.metrics)
+    }
+
+    private static func read<T: Decodable>(_ type: T.Type, at path: String) -> T? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: data)
+    }
+}

@@ -1,0 +1,318 @@
+import Foundation
+
+import Support
+import Data
+import Glibc
+
+/// The spec stage: a spec file and `--set` overrides in, a validated `SpecPlan` out.
+///
+///     let plan = try SpecLoader.load(path: "experiments/cat_5layer.yaml",
+///                                    overrides: ["training.learning_rate=0.01"])
+///     for point in plan.points { ... point.spec, point.folderName ... }
+public enum SpecLoader {
+    /// The most points a sweep may expand to.
+    public static let maxPoints = 100_000
+
+    /// Reads, parses and validates the spec at `path`, applies `overrides`, expands the
+    /// sweep and validates every point.
+    ///
+    /// - Parameters:
+    ///   - path: the spec file; errors name it as given, `ExperimentSpec.specPath` holds
+    ///     it made absolute. Relative data paths in it start at its folder.
+    ///   - overrides: `KEY=VALUE` arguments of `--set`; VALUE is YAML (`[12288, 7, 1]`,
+    ///     `{scheme: he}`), KEY any dotted key but name, description and sweep. A swept
+    ///     KEY replaces its sweep list by the one value. Relative data paths in VALUE
+    ///     start at `workingDirectory`. For the same KEY twice, the last wins.
+    ///   - workingDirectory: where relative paths given on the command line start.
+    /// - Throws: `Diagnostics` holding every problem found, in file order.
+    public static func load(
+        path: String, overrides: [String] = [],
+        workingDirectory: String = FileManager.default.currentDirectoryPath,
+        limits: YAMLLimits = YAMLLimits()
+    ) throws(Diagnostics) -> SpecPlan {
+        let specPath = PathNames.normalized(path, relativeTo: workingDirectory)
+        let bytes = try readSpecFile(named: path, at: specPath, limits: limits)
+        return try load(
+            bytes: bytes, file: path, overrides: overrides, workingDirectory: workingDirectory, limits: limits)
+    }
+
+    /// Parses and validates the spec text `bytes` as if read from the file `file`, as
+    /// `load(path:overrides:workingDirectory:limits:)` does once it has read the file; for
+    /// specs that do not come from a file, and for the fuzz target.
+    ///
+    /// - Parameter file: the name errors give; made absolute against `workingDirectory`,
+    ///   its folder is where relative data paths start. The file itself is not read.
+    public static func load(
+        bytes: [UInt8], file: String, overrides: [String] = [],
+        workingDirectory: String = FileManager.default.currentDirectoryPath,
+        limits: YAMLLimits = YAMLLimits()
+    ) throws(Diagnostics) -> SpecPlan {
+        let specPath = PathNames.normalized(file, relativeTo: workingDirectory)
+        let root = try parseDocument(bytes, named: file, limits: limits)
+        var diagnostics: [Diagnostic] = []
+        let sets = overrides.compactMap { override($0, limits: limits, into: &diagnostics) }
+        var axes = sweepAxes(of: root, into: &diagnostics)
+        var tree = root.removing(key: "sweep")
+        for set in sets {
+            axes.removeAll { $0.key == set.key }
+            tree = tree.setting(set.value, at: set.key.split(separator: ".").map(String.init)[...])
+        }
+        let validator = SpecValidator(specPath: specPath, workingDirectory: workingDirectory)
+        let points = expand(
+            tree, axes: axes, setKeys: sets.map(\.key), sweepLocation: root["sweep"]?.location,
+            validator: validator, into: &diagnostics)
+        diagnostics += validator.diagnostics
+        if diagnostics.isEmpty { diagnostics += duplicateValues(in: axes, of: points) }
+        guard diagnostics.isEmpty, !points.isEmpty else { throw Diagnostics(inFileOrder(diagnostics)) }
+        return SpecPlan(points: points)
+    }
+
+    // MARK: Reading
+
+    /// The bytes of the regular file at `path`, refusing anything else before reading
+    /// (a directory, a FIFO, a device such as /dev/zero) and refusing a file over
+    /// `limits.maxInputBytes` as it is read: the limit holds even when the file grows
+    /// after it was opened.
+    private static func readSpecFile(
+        named name: String, at path: String, limits: YAMLLimits
+    ) throws(Diagnostics) -> [UInt8] {
+        let start = SourceLocation.file(path: name, line: 1, column: 1)
+        func failure(_ message: String, hint: String? = nil) -> Diagnostics {
+            Diagnostics([Diagnostic(message, at: start, hint: hint)])
+        }
+        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw failure("no such spec file: \(path)") }
+            throw failure("cannot open the spec file \(path): \(String(cString: strerror(code)))", hint: "check its permissions")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw failure("cannot read the spec file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT != S_IFDIR else { throw failure("\(path) is a directory, not a spec file") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw failure("\(path) is not a spec file but a FIFO, socket or device", hint: "save the spec to a file")
+        }
+        let sizeHint = "a spec is a few lines of YAML; check that this is the right file"
+        guard info.st_size <= limits.maxInputBytes else {
+            throw failure(
+                "the spec file is \(info.st_size) bytes; at most \(limits.maxInputBytes) are accepted", hint: sizeHint)
+        }
+        switch readAll(descriptor, atMost: limits.maxInputBytes) {
+        case .complete(let bytes): return bytes
+        case .tooLarge:
+            throw failure("the spec file is over \(limits.maxInputBytes) bytes; at most \(limits.maxInputBytes) are accepted", hint: sizeHint)
+        case .failed(let code):
+            throw failure("cannot read the spec file \(path): \(String(cString: strerror(code)))", hint: "check its permissions")
+        }
+    }
+
+    /// What reading a file descriptor to its end, up to a limit, gave.
+    enum BoundedRead: Equatable {
+        case complete([UInt8])
+        /// More bytes than the limit came; reading stopped at the first one over.
+        case tooLarge
+        /// `read` failed with this errno.
+        case failed(errno: Int32)
+    }
+
+    /// Everything `descriptor` yields until its end, stopping as soon as it yields more
+    /// than `limit` bytes, so an endless source (/dev/zero, a file still growing) costs at
+    /// most `limit + 1` bytes of memory and reading.
+    static func readAll(_ descriptor: Int32, atMost limit: Int) -> BoundedRead {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count <= limit {
+            let wanted = min(chunk.count, limit + 1 - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+            if count == 0 { return .complete(bytes) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failed(errno: errno)
+            }
+            bytes += chunk[..<count]
+        }
+        return .tooLarge
+    }
+
+    private static func parseDocument(
+        _ bytes: [UInt8], named name: String, limits: YAMLLimits
+    ) throws(Diagnostics) -> YAMLNode {
+        let root: YAMLNode?
+        do { root = try YAMLParser.parse(bytes, file: name, limits: limits) } catch { throw Diagnostics([error]) }
+        guard let root, !root.isNull else {
+            throw Diagnostics([
+                Diagnostic(
+                    "the spec is empty; expected a mapping with name, data, model, training",
+                    at: .file(path: name, line: 1, column: 1), hint: "see experiments/cat_5layer.yaml for an example")
+            ])
+        }
+        return root
+    }
+
+    // MARK: Overrides
+
+    /// One `--set KEY=VALUE`, its value parsed as YAML and located at the flag.
+    private struct Override {
+        var key: String
+        var value: YAMLNode
+    }
+
+    private static func override(
+        _ argument: String, limits: YAMLLimits, into diagnostics: inout [Diagnostic]
+    ) -> Override? {
+        let flag = SourceLocation.flag("--set \(argument)")
+        guard let equals = argument.firstIndex(of: "=") else {
+            diagnostics.append(
+                Diagnostic(
+                    "--set expects KEY=VALUE, got '\(argument)'", at: flag,
+                    hint: "e.g. --set training.learning_rate=0.01"))
+            return nil
+        }
+        let key = String(argument[..<equals])
+        guard SpecSchema.assignableKeys.contains(key) else {
+            diagnostics.append(unknownAssignableKey(key, at: flag, context: "--set"))
+            return nil
+        }
+        do {
+            let parsed = try YAMLParser.parse(Array(argument[argument.index(after: equals)...].utf8), file: "--set", limits: limits)
+            let value = parsed ?? YAMLNode(.scalar(YAMLScalar("", isPlain: true)), at: flag)
+            return Override(key: key, value: value.relocated(to: flag))
+        } catch {
+            diagnostics.append(
+                Diagnostic(
+                    "\(key): \(error.message) (in the value after '=')", at: flag, key: key, hint: error.hint))
+            return nil
+        }
+    }
+
+    private static func unknownAssignableKey(_ key: String, at location: SourceLocation, context: String) -> Diagnostic {
+        let fixed = ["name", "description", "sweep"]
+        let hint =
+            fixed.contains(key)
+            ? "\(key) cannot be assigned by \(context); edit the spec"
+            : Suggestion.nearest(to: key, among: SpecSchema.assignableKeys).map { "did you mean '\($0)'?" }
+                ?? "\(context) accepts \(SpecSchema.assignableKeys.joined(separator: ", "))"
+        return Diagnostic("unknown key '\(key)' for \(context)", at: location, key: key, hint: hint)
+    }
+
+    // MARK: Sweep
+
+    /// One key of `sweep:` and the values it takes.
+    private struct SweepAxis {
+        var key: String
+        var values: [YAMLNode]
+    }
+
+    private static func sweepAxes(of root: YAMLNode, into diagnostics: inout [Diagnostic]) -> [SweepAxis] {
+        guard let sweep = root["sweep"], !sweep.isNull else { return [] }
+        guard let pairs = sweep.mapping else {
+            diagnostics.append(
+                Diagnostic(
+                    "sweep: expected a mapping of dotted keys to lists of values, got \(sweep.summary)",
+                    at: sweep.location, key: "sweep", hint: SpecSchema.exampleHint(for: "sweep")))
+            return []
+        }
+        return pairs.compactMap { pair in
+            guard SpecSchema.assignableKeys.contains(pair.key) else {
+                diagnostics.append(unknownAssignableKey(pair.key, at: pair.keyLocation, context: "sweep"))
+                return nil
+            }
+            guard let values = pair.value.sequence, !values.isEmpty else {
+                diagnostics.append(
+                    Diagnostic(
+                        "sweep.\(pair.key): expected a non-empty list of values, got \(pair.value.summary)",
+                        at: pair.value.location, key: "sweep.\(pair.key)",
+                        hint: "write e.g. '\(pair.key): [first, second]'"))
+                return nil
+            }
+            return SweepAxis(key: pair.key, values: values)
+        }
+    }
+
+    /// Every point of the grid, validated; the validator collects the problems. A grid
+    /// over `maxPoints` is reported and only its first point is checked.
+    private static func expand(
+        _ tree: YAMLNode, axes: [SweepAxis], setKeys: [String], sweepLocation: SourceLocation?,
+        validator: SpecValidator, into diagnostics: inout [Diagnostic]
+    ) -> [SweepPoint] {
+        let (count, overflow) = axes.reduce((1, false)) { product, axis in
+            let (next, overflow) = product.0.multipliedReportingOverflow(by: axis.values.count)
+            return (next, product.1 || overflow)
+        }
+        var axes = axes
+        if overflow || count > maxPoints {
+            diagnostics.append(
+                Diagnostic(
+                    "the sweep expands to more than \(maxPoints) points", at: sweepLocation, key: "sweep",
+                    hint: "sweep fewer keys or values, or split the sweep into several specs"))
+            axes = axes.map { SweepAxis(key: $0.key, values: [$0.values[0]]) }
+        }
+        let assignedKeys = Set(axes.map(\.key) + setKeys).sorted()
+        return gridIndices(axes.map(\.values.count)).compactMap { indices in
+            var point = tree
+            for (axis, index) in zip(axes, indices) {
+                point = point.setting(axis.values[index], at: axis.key.split(separator: ".").map(String.init)[...])
+            }
+            guard let spec = validator.spec(from: point) else { return nil }
+            let assignments = assignedKeys.map { key in
+                Assignment(key: key, value: spec.canonicalValue(of: key, written: value(at: key, in: point)))
+            }
+            return SweepPoint(assignments: assignments, spec: spec)
+        }
+    }
+
+    /// The grid's index tuples, the last varying fastest; one empty tuple for no axes.
+    private static func gridIndices(_ counts: [Int]) -> [[Int]] {
+        counts.reduce([[]]) { prefixes, count in prefixes.flatMap { prefix in (0..<count).map { prefix + [$0] } } }
+    }
+
+    private static func value(at key: String, in tree: YAMLNode) -> YAMLNode? {
+        key.split(separator: ".").reduce(tree) { node, part in node?[String(part)] }
+    }
+
+    /// A value listed twice in one sweep list would run the same point twice, into the
+    /// same folder; reported at the second.
+    private static func duplicateValues(in axes: [SweepAxis], of points: [SweepPoint]) -> [Diagnostic] {
+        var stride = points.count
+        var diagnostics: [Diagnostic] = []
+        for axis in axes {
+            stride /= axis.values.count
+            var seen: [String: SourceLocation] = [:]
+            for (index, node) in axis.values.enumerated() {
+                let canonical = points[index * stride].assignments.first { $0.key == axis.key }?.value ?? ""
+                if let first = seen[canonical] {
+                    diagnostics.append(
+                        Diagnostic(
+                            "sweep.\(axis.key): the value \(canonical) is listed twice (first at \(first))",
+                            at: node.location, key: "sweep.\(axis.key)", hint: "remove one of them"))
+                }
+                seen[canonical] = seen[canonical] ?? node.location
+            }
+        }
+        return diagnostics
+    }
+
+    // MARK: Reporting
+
+    /// Without repeats (a problem shared by several sweep points is reported once), file
+    /// locations by line and column, then command-line flags in the order given.
+    private static func inFileOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<String>()
+        let unique = diagnostics.filter { seen.insert("\($0.key ?? "")\u{0}\($0.description)").inserted }
+        func rank(_ diagnostic: Diagnostic) -> (Int, Int, Int) {
+            switch diagnostic.location {
+            case .file(_, let line, let column)?: return (1, line, column)
+            case .flag?: return (2, 0, 0)
+            case nil: return (0, 0, 0)
+            }
+        }
+        return unique.enumerated().sorted { a, b in
+            let (ra, rb) = (rank(a.element), rank(b.element))
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+    }
+}
