@@ -136,11 +136,11 @@ private struct SVGRenderer {
         emit("<title>\(xmlEscape(plot.title))</title>")
         emit("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>")
         emit(
-            "<text class=\"title\" x=\"\(fmt(width / 2))\" y=\"\(fmt(Style.padding + Style.titleSize))\" text-anchor=\"middle\" font-size=\"\(fmt(Style.titleSize))\" font-weight=\"bold\" fill=\"\(Style.ink)\">\(xmlEscape(titleText))</text>"
+            "<text class=\"title\" x=\"\(coordinate(width / 2))\" y=\"\(coordinate(Style.padding + Style.titleSize))\" text-anchor=\"middle\" font-size=\"\(coordinate(Style.titleSize))\" font-weight=\"bold\" fill=\"\(Style.ink)\">\(xmlEscape(titleText))</text>"
         )
         if plot.series.isEmpty {
             emit(
-                "<text class=\"empty\" x=\"\(fmt(width / 2))\" y=\"\(fmt(height / 2))\" text-anchor=\"middle\" font-size=\"14.00\" fill=\"\(Style.muted)\">no runs</text>"
+                "<text class=\"empty\" x=\"\(coordinate(width / 2))\" y=\"\(coordinate(height / 2))\" text-anchor=\"middle\" font-size=\"14.00\" fill=\"\(Style.muted)\">no runs</text>"
             )
         } else {
             renderPlot()
@@ -258,14 +258,14 @@ private struct SVGRenderer {
 
         if !notes.isEmpty {
             emit(
-                "<text class=\"note\" x=\"\(fmt(width / 2))\" y=\"\(fmt(Style.padding + Style.titleSize + 10 + Style.noteSize))\" text-anchor=\"middle\" font-size=\"\(fmt(Style.noteSize))\" fill=\"\(Style.muted)\">\(xmlEscape(notes.joined(separator: "; ")))</text>"
+                "<text class=\"note\" x=\"\(coordinate(width / 2))\" y=\"\(coordinate(Style.padding + Style.titleSize + 10 + Style.noteSize))\" text-anchor=\"middle\" font-size=\"\(coordinate(Style.noteSize))\" fill=\"\(Style.muted)\">\(xmlEscape(notes.joined(separator: "; ")))</text>"
             )
         }
         renderAxes(frame)
         renderSeries(prepared, frame)
         if !hasData {
             emit(
-                "<text class=\"empty\" x=\"\(fmt((frame.left + frame.right) / 2))\" y=\"\(fmt((frame.top + frame.bottom) / 2))\" text-anchor=\"middle\" font-size=\"14.00\" fill=\"\(Style.muted)\">no costs to plot</text>"
+                "<text class=\"empty\" x=\"\(coordinate((frame.left + frame.right) / 2))\" y=\"\(coordinate((frame.top + frame.bottom) / 2))\" text-anchor=\"middle\" font-size=\"14.00\" fill=\"\(Style.muted)\">no costs to plot</text>"
             )
         }
         let legendOrigin: (x: Double, y: Double) =
@@ -346,43 +346,43 @@ private struct SVGRenderer {
         emit("<g class=\"grid\" stroke=\"\(Style.grid)\" stroke-width=\"1\">")
         for t in f.x.ticks {
             let x = f.px(t)
-            emit("<line x1=\"\(fmt(x))\" y1=\"\(fmt(f.top))\" x2=\"\(fmt(x))\" y2=\"\(fmt(f.bottom))\"/>")
+            emit("<line x1=\"\(coordinate(x))\" y1=\"\(coordinate(f.top))\" x2=\"\(coordinate(x))\" y2=\"\(coordinate(f.bottom))\"/>")
         }
         for t in f.y.ticks {
             let y = f.py(t)
-            emit("<line x1=\"\(fmt(f.left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(f.right))\" y2=\"\(fmt(y))\"/>")
+            emit("<line x1=\"\(coordinate(f.left))\" y1=\"\(coordinate(y))\" x2=\"\(coordinate(f.right))\" y2=\"\(coordinate(y))\"/>")
         }
         emit("</g>")
 
         emit("<g class=\"axes\" stroke=\"\(Style.ink)\" stroke-width=\"1\">")
         emit(
-            "<rect x=\"\(fmt(f.left))\" y=\"\(fmt(f.top))\" width=\"\(fmt(f.right - f.left))\" height=\"\(fmt(f.bottom - f.top))\" fill=\"none\" stroke=\"#bbbbbb\"/>"
+            "<rect x=\"\(coordinate(f.left))\" y=\"\(coordinate(f.top))\" width=\"\(coordinate(f.right - f.left))\" height=\"\(coordinate(f.bottom - f.top))\" fill=\"none\" stroke=\"#bbbbbb\"/>"
         )
-        emit("<line x1=\"\(fmt(f.left))\" y1=\"\(fmt(f.bottom))\" x2=\"\(fmt(f.right))\" y2=\"\(fmt(f.bottom))\"/>")
-        emit("<line x1=\"\(fmt(f.left))\" y1=\"\(fmt(f.top))\" x2=\"\(fmt(f.left))\" y2=\"\(fmt(f.bottom))\"/>")
+        emit("<line x1=\"\(coordinate(f.left))\" y1=\"\(coordinate(f.bottom))\" x2=\"\(coordinate(f.right))\" y2=\"\(coordinate(f.bottom))\"/>")
+        emit("<line x1=\"\(coordinate(f.left))\" y1=\"\(coordinate(f.top))\" x2=\"\(coordinate(f.left))\" y2=\"\(coordinate(f.bottom))\"/>")
         for t in f.x.ticks {
             let x = f.px(t)
-            emit("<line x1=\"\(fmt(x))\" y1=\"\(fmt(f.bottom))\" x2=\"\(fmt(x))\" y2=\"\(fmt(f.bottom + 5))\"/>")
+            emit("<line x1=\"\(coordinate(x))\" y1=\"\(coordinate(f.bottom))\" x2=\"\(coordinate(x))\" y2=\"\(coordinate(f.bottom + 5))\"/>")
         }
         for t in f.y.ticks {
             let y = f.py(t)
-            emit("<line x1=\"\(fmt(f.left - 5))\" y1=\"\(fmt(y))\" x2=\"\(fmt(f.left))\" y2=\"\(fmt(y))\"/>")
+            emit("<line x1=\"\(coordinate(f.left - 5))\" y1=\"\(coordinate(y))\" x2=\"\(coordinate(f.left))\" y2=\"\(coordinate(y))\"/>")
         }
         for t in f.y.minorTicks {
             let y = f.py(t)
-            emit("<line x1=\"\(fmt(f.left - 3))\" y1=\"\(fmt(y))\" x2=\"\(fmt(f.left))\" y2=\"\(fmt(y))\"/>")
+            emit("<line x1=\"\(coordinate(f.left - 3))\" y1=\"\(coordinate(y))\" x2=\"\(coordinate(f.left))\" y2=\"\(coordinate(y))\"/>")
         }
         emit("</g>")
 
-        emit("<g class=\"ticks\" font-size=\"\(fmt(Style.tickSize))\" fill=\"\(Style.ink)\">")
+        emit("<g class=\"ticks\" font-size=\"\(coordinate(Style.tickSize))\" fill=\"\(Style.ink)\">")
         for (t, label) in zip(f.x.ticks, f.x.labels) {
             emit(
-                "<text x=\"\(fmt(f.px(t)))\" y=\"\(fmt(f.bottom + 6 + Style.tickSize))\" text-anchor=\"middle\">\(xmlEscape(label))</text>"
+                "<text x=\"\(coordinate(f.px(t)))\" y=\"\(coordinate(f.bottom + 6 + Style.tickSize))\" text-anchor=\"middle\">\(xmlEscape(label))</text>"
             )
         }
         for (t, label) in zip(f.y.ticks, f.y.labels) {
             emit(
-                "<text x=\"\(fmt(f.left - 8))\" y=\"\(fmt(f.py(t) + Style.tickSize * 0.35))\" text-anchor=\"end\">\(xmlEscape(label))</text>"
+                "<text x=\"\(coordinate(f.left - 8))\" y=\"\(coordinate(f.py(t) + Style.tickSize * 0.35))\" text-anchor=\"end\">\(xmlEscape(label))</text>"
             )
         }
         emit("</g>")
@@ -391,26 +391,26 @@ private struct SVGRenderer {
         let yTitleX = Style.padding + Style.axisTitleSize
         let yTitleY = (f.top + f.bottom) / 2
         let yTitle = plot.logScale ? "cost (log scale)" : "cost"
-        emit("<g class=\"axis-titles\" font-size=\"\(fmt(Style.axisTitleSize))\" fill=\"\(Style.ink)\" text-anchor=\"middle\">")
-        emit("<text x=\"\(fmt((f.left + f.right) / 2))\" y=\"\(fmt(xTitleY))\">iteration</text>")
+        emit("<g class=\"axis-titles\" font-size=\"\(coordinate(Style.axisTitleSize))\" fill=\"\(Style.ink)\" text-anchor=\"middle\">")
+        emit("<text x=\"\(coordinate((f.left + f.right) / 2))\" y=\"\(coordinate(xTitleY))\">iteration</text>")
         emit(
-            "<text x=\"\(fmt(yTitleX))\" y=\"\(fmt(yTitleY))\" transform=\"rotate(-90 \(fmt(yTitleX)) \(fmt(yTitleY)))\">\(yTitle)</text>"
+            "<text x=\"\(coordinate(yTitleX))\" y=\"\(coordinate(yTitleY))\" transform=\"rotate(-90 \(coordinate(yTitleX)) \(coordinate(yTitleY)))\">\(yTitle)</text>"
         )
         emit("</g>")
     }
 
     private mutating func renderSeries(_ series: [PreparedSeries], _ f: Frame) {
-        emit("<defs><clipPath id=\"plot-area\"><rect x=\"\(fmt(f.left - 4))\" y=\"\(fmt(f.top - 4))\" width=\"\(fmt(f.right - f.left + 8))\" height=\"\(fmt(f.bottom - f.top + 8))\"/></clipPath></defs>")
+        emit("<defs><clipPath id=\"plot-area\"><rect x=\"\(coordinate(f.left - 4))\" y=\"\(coordinate(f.top - 4))\" width=\"\(coordinate(f.right - f.left + 8))\" height=\"\(coordinate(f.bottom - f.top + 8))\"/></clipPath></defs>")
         emit("<g class=\"series\" clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"1.8\" stroke-linejoin=\"round\" stroke-linecap=\"round\">")
         for s in series where !s.points.isEmpty {
             let pixels = Self.decimate(s.points.map { (f.px($0.x), f.py($0.y)) })
-            let coords = pixels.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " ")
+            let coords = pixels.map { "\(coordinate($0.0)),\(coordinate($0.1))" }.joined(separator: " ")
             let dash = s.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
             emit("<polyline stroke=\"\(s.color)\"\(dash) points=\"\(coords)\"><title>\(xmlEscape(s.label))</title></polyline>")
             if s.points.count < Style.markerLimit {
                 var circles = "<g class=\"markers\" fill=\"\(s.color)\" stroke=\"#ffffff\" stroke-width=\"0.8\">"
                 for p in s.points {
-                    circles += "<circle cx=\"\(fmt(f.px(p.x)))\" cy=\"\(fmt(f.py(p.y)))\" r=\"2.80\"/>"
+                    circles += "<circle cx=\"\(coordinate(f.px(p.x)))\" cy=\"\(coordinate(f.py(p.y)))\" r=\"2.80\"/>"
                 }
                 emit(circles + "</g>")
             }
@@ -443,24 +443,24 @@ private struct SVGRenderer {
     }
 
     private mutating func renderLegend(_ legend: LegendLayout, _ series: [PreparedSeries], origin: (x: Double, y: Double)) {
-        emit("<g class=\"legend\" font-size=\"\(fmt(Style.legendSize))\" fill=\"\(Style.ink)\">")
+        emit("<g class=\"legend\" font-size=\"\(coordinate(Style.legendSize))\" fill=\"\(Style.ink)\">")
         for (i, label) in legend.labels.enumerated() {
             let column = i / legend.rows
             let row = i % legend.rows
             let x = origin.x + Double(column) * (legend.columnWidth + Style.legendColumnGap)
             let y = origin.y + Double(row) * Style.legendRow + Style.legendRow / 2
             if i >= legend.shown {
-                emit("<text class=\"legend-more\" x=\"\(fmt(x))\" y=\"\(fmt(y + Style.legendSize * 0.35))\" fill=\"\(Style.muted)\">\(xmlEscape(label))</text>")
+                emit("<text class=\"legend-more\" x=\"\(coordinate(x))\" y=\"\(coordinate(y + Style.legendSize * 0.35))\" fill=\"\(Style.muted)\">\(xmlEscape(label))</text>")
                 continue
             }
             let s = series[i]
             let dash = s.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
             var entry = "<g class=\"legend-entry\">"
-            entry += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(y))\" x2=\"\(fmt(x + Style.legendSwatch))\" y2=\"\(fmt(y))\" stroke=\"\(s.color)\" stroke-width=\"2.20\"\(dash)/>"
+            entry += "<line x1=\"\(coordinate(x))\" y1=\"\(coordinate(y))\" x2=\"\(coordinate(x + Style.legendSwatch))\" y2=\"\(coordinate(y))\" stroke=\"\(s.color)\" stroke-width=\"2.20\"\(dash)/>"
             if !s.points.isEmpty && s.points.count < Style.markerLimit {
-                entry += "<circle cx=\"\(fmt(x + Style.legendSwatch / 2))\" cy=\"\(fmt(y))\" r=\"2.80\" fill=\"\(s.color)\" stroke=\"#ffffff\" stroke-width=\"0.8\"/>"
+                entry += "<circle cx=\"\(coordinate(x + Style.legendSwatch / 2))\" cy=\"\(coordinate(y))\" r=\"2.80\" fill=\"\(s.color)\" stroke=\"#ffffff\" stroke-width=\"0.8\"/>"
             }
-            entry += "<text x=\"\(fmt(x + Style.legendSwatch + Style.legendGap))\" y=\"\(fmt(y + Style.legendSize * 0.35))\">\(xmlEscape(label))</text>"
+            entry += "<text x=\"\(coordinate(x + Style.legendSwatch + Style.legendGap))\" y=\"\(coordinate(y + Style.legendSize * 0.35))\">\(xmlEscape(label))</text>"
             emit(entry + "</g>")
         }
         emit("</g>")
@@ -701,7 +701,7 @@ private enum Text {
 // MARK: - Formatting
 
 /// A coordinate with two decimals; never "NaN", "inf" or "-0.00".
-private func fmt(_ v: Double) -> String {
+private func coordinate(_ v: Double) -> String {
     guard v.isFinite else { return "0.00" }
     let s = String(format: "%.2f", v)
     return s == "-0.00" ? "0.00" : s

@@ -41,7 +41,7 @@ enum SpecFuzzer {
     @discardableResult
     static func run(_ bytes: [UInt8]) -> Outcome {
         _ = try? YAMLParser.parse(bytes, file: "fuzz.yaml")
-        let plan: SpecPlan
+        let plan: Sweep
         do {
             plan = try SpecLoader.load(bytes: bytes, file: "spec/fuzz.yaml", workingDirectory: sandbox)
         } catch {

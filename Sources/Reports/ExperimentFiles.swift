@@ -11,6 +11,6 @@ public struct ExperimentFiles: ExperimentObserver {
 
     public func sweepEnded(experimentFolder: String) throws {
         try Summary.write(experimentFolder: experimentFolder)
-        try CostPlots.writeExperimentPlot(experimentFolder: experimentFolder)
+        try RunPlots.writeExperimentPlot(experimentFolder: experimentFolder)
     }
 }

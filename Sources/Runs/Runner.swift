@@ -81,7 +81,7 @@ public struct Runner {
 
     /// Plans every point (throwing `Diagnostics` before anything is written when the data
     /// or the results tree is wrong), then trains what is not up to date.
-    public static func run(_ plan: SpecPlan, options: RunnerOptions) throws -> RunReport {
+    public static func run(_ plan: Sweep, options: RunnerOptions) throws -> RunReport {
         let data = DataStore()
         let planned = try RunPlanner.plan(
             plan, resultsDirectory: options.resultsDirectory, force: options.force, data: data)
@@ -158,19 +158,19 @@ public struct Runner {
 
     /// One line per run: its metrics and folder, or why it did not train.
     func describe(_ o: RunOutcome) -> String {
-        let where_ = PathNames.relativeToWorkingDirectory(o.run.folder)
+        let place = PathNames.relativeToWorkingDirectory(o.run.folder)
         switch o.status {
         case .upToDate:
-            return "\(o.run.label): up to date (\(where_)); --force retrains it"
+            return "\(o.run.label): up to date (\(place)); --force retrains it"
         case .completed:
-            guard let m = o.metrics else { return "\(o.run.label): completed -> \(where_)" }
+            guard let m = o.metrics else { return "\(o.run.label): completed -> \(place)" }
             var text = "\(o.run.label): final cost \(m.finalCost.map { String(format: "%.6f", $0) } ?? "-")"
             text += ", train accuracy \(m.trainAccuracy.map(percent) ?? "-")"
             if let t = m.testAccuracy { text += ", test accuracy \(percent(t))" }
-            text += ", \(String(format: "%.2f", m.seconds)) s (\(o.engine?.rawValue ?? "?")) -> \(where_)"
+            text += ", \(String(format: "%.2f", m.seconds)) s (\(o.engine?.rawValue ?? "?")) -> \(place)"
             return text
         case .failed(let why):
-            return "\(o.run.label): FAILED: \(why) -> \(where_)"
+            return "\(o.run.label): FAILED: \(why) -> \(place)"
         case .interrupted:
             return "\(o.run.label): interrupted; rerun the same command to resume"
         case .busy:

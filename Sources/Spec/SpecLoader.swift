@@ -4,7 +4,7 @@ import Support
 import Data
 import Glibc
 
-/// The spec stage: a spec file and `--set` overrides in, a validated `SpecPlan` out.
+/// The spec stage: a spec file and `--set` overrides in, a validated `Sweep` out.
 ///
 ///     let plan = try SpecLoader.load(path: "experiments/cat_5layer.yaml",
 ///                                    overrides: ["training.learning_rate=0.01"])
@@ -29,7 +29,7 @@ public enum SpecLoader {
         path: String, overrides: [String] = [],
         workingDirectory: String = FileManager.default.currentDirectoryPath,
         limits: YAMLLimits = YAMLLimits()
-    ) throws(Diagnostics) -> SpecPlan {
+    ) throws(Diagnostics) -> Sweep {
         let specPath = PathNames.normalized(path, relativeTo: workingDirectory)
         let bytes = try readSpecFile(named: path, at: specPath, limits: limits)
         return try load(
@@ -46,7 +46,7 @@ public enum SpecLoader {
         bytes: [UInt8], file: String, overrides: [String] = [],
         workingDirectory: String = FileManager.default.currentDirectoryPath,
         limits: YAMLLimits = YAMLLimits()
-    ) throws(Diagnostics) -> SpecPlan {
+    ) throws(Diagnostics) -> Sweep {
         let specPath = PathNames.normalized(file, relativeTo: workingDirectory)
         let root = try parseDocument(bytes, named: file, limits: limits)
         var diagnostics: [Diagnostic] = []
@@ -64,7 +64,7 @@ public enum SpecLoader {
         diagnostics += validator.diagnostics
         if diagnostics.isEmpty { diagnostics += duplicateValues(in: axes, of: points) }
         guard diagnostics.isEmpty, !points.isEmpty else { throw Diagnostics(inFileOrder(diagnostics)) }
-        return SpecPlan(points: points)
+        return Sweep(points: points)
     }
 
     // MARK: Reading

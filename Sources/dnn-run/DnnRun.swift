@@ -143,7 +143,7 @@ struct Verify: ParsableCommand {
         }
         Interrupts.shared.install()
         let board = ProgressBoard(style: .automatic(quiet: quiet), totalRuns: 1)
-        let report = try Verifier.verify(folder: PathNames.absolute(runDirectory), tolerance: tolerance, progress: board)
+        let report = try RunVerifier.verify(folder: PathNames.absolute(runDirectory), tolerance: tolerance, progress: board)
         for line in report.lines { print(line) }
         print(report.matched ? "verified: \(runDirectory) reproduces" : "NOT verified: \(runDirectory) differs (see above)")
         if !report.matched { throw ExitCode(1) }
@@ -165,12 +165,12 @@ struct Compare: ParsableCommand {
     var sort: String?
 
     func run() throws {
-        guard let format = Comparison.Format(rawValue: format) else {
+        guard let format = RunTable.Format(rawValue: format) else {
             throw Diagnostic("expected table, csv or json", at: .flag("--format \(format)"))
         }
-        let runs = try Comparison.collect(directories)
-        let (header, rows) = try Comparison.rows(runs, sortedBy: sort)
-        print(Comparison.render(header: header, rows: rows, format: format), terminator: "")
+        let runs = try RunTable.collect(directories)
+        let (header, rows) = try RunTable.rows(runs, sortedBy: sort)
+        print(RunTable.render(header: header, rows: rows, format: format), terminator: "")
     }
 }
 
@@ -195,7 +195,7 @@ struct Plot: ParsableCommand {
         guard output.lowercased().hasSuffix(".svg") else {
             throw Diagnostic("expected a file name ending in .svg", at: .flag("-o \(output)"))
         }
-        let svg = try CostPlots.svg(of: directories, title: title, logScale: log)
+        let svg = try RunPlots.svg(of: directories, title: title, logScale: log)
         try AtomicFile.write(svg, to: PathNames.absolute(output))
         print("wrote \(output)")
     }

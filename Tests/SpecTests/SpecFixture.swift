@@ -56,7 +56,7 @@ final class SpecFixture {
 
     /// Loads `name` as the command line would from inside the folder, so errors name it
     /// as `spec.yaml:LINE:COLUMN`.
-    func load(_ name: String = "spec.yaml", overrides: [String] = []) throws(Diagnostics) -> SpecPlan {
+    func load(_ name: String = "spec.yaml", overrides: [String] = []) throws(Diagnostics) -> Sweep {
         try SpecLoader.load(path: name, overrides: overrides, workingDirectory: directory)
     }
 

@@ -5,7 +5,7 @@ import Data
 ///
 /// A spec with no sweep and no `--set` has one point with no assignments, whose results
 /// go in `results/<name>/`; otherwise each point has a folder of its own inside it.
-public struct SpecPlan: Equatable, Sendable {
+public struct Sweep: Equatable, Sendable {
     /// The points in grid order: sweep keys in the order written, values in the order
     /// written, the last key varying fastest. Never empty.
     public var points: [SweepPoint]

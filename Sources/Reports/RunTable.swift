@@ -8,7 +8,7 @@ import CostPlot
 /// `dnn-run compare`: a table of runs (the spec keys whose values differ between them,
 /// then status, final cost, accuracies and seconds), from run folders or experiment
 /// folders (every run inside), as an aligned table, CSV or JSON.
-public enum Comparison {
+public enum RunTable {
     public enum Format: String, CaseIterable, Sendable {
         case table, csv, json
     }

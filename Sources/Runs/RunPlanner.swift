@@ -46,7 +46,7 @@ public enum RunPlanner {
     /// - Throws: `Diagnostics` (exit status 2) for data problems and for folders that
     ///   hold a different spec, all of them at once.
     public static func plan(
-        _ plan: SpecPlan, resultsDirectory: String, force: Bool, data: DataStore
+        _ plan: Sweep, resultsDirectory: String, force: Bool, data: DataStore
     ) throws -> [PlannedRun] {
         var problems: [Diagnostic] = []
         var runs: [PlannedRun] = []
@@ -170,7 +170,7 @@ public enum RunPlanner {
 
 /// Checks the data of every point of a plan (`dnn-run validate`): everything `dnn-run`
 /// would refuse before training, without looking at or writing the results tree.
-public func validateData(_ plan: SpecPlan) throws {
+public func validateData(_ plan: Sweep) throws {
     let data = DataStore()
     var problems: [Diagnostic] = []
     for point in plan.points {

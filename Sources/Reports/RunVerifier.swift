@@ -11,7 +11,7 @@ import CostPlot
 /// byte for byte by default (the files are deterministic renderings of the numbers),
 /// within an absolute tolerance when asked. It also checks that the data files still
 /// have the hashes the manifest recorded.
-public enum Verifier {
+public enum RunVerifier {
     public struct Report: Sendable {
         /// Whether everything matched.
         public var matched: Bool

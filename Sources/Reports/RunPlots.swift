@@ -7,10 +7,10 @@ import CostPlot
 
 /// The cost curves of runs as one SVG (`dnn-run plot`, and `results/<name>/costs.svg`
 /// after a sweep): each run is labelled by the spec keys that set it apart.
-public enum CostPlots {
+public enum RunPlots {
     /// One series per run that has a costs.csv, labelled by the keys whose values differ
     /// between the runs ("learning_rate=0.01, seed=2"), or by its folder when none do.
-    public static func series(for runs: [Comparison.Run]) -> [CostSeries] {
+    public static func series(for runs: [RunTable.Run]) -> [CostSeries] {
         let keys = Set(runs.flatMap(\.values.keys)).sorted()
         let differing = keys.filter { key in Set(runs.map { $0.values[key] ?? "" }).count > 1 }
         return runs.compactMap { run in
@@ -25,7 +25,7 @@ public enum CostPlots {
 
     /// The SVG of the runs under `paths` (run or experiment folders).
     public static func svg(of paths: [String], title: String?, logScale: Bool) throws -> String {
-        let runs = try Comparison.collect(paths)
+        let runs = try RunTable.collect(paths)
         let names = Set(runs.map { ($0.folder as NSString).deletingLastPathComponent })
         let defaultTitle = runs.count == 1
             ? "cost of \(PathNames.relativeToWorkingDirectory(runs[0].folder))"
