@@ -42,3 +42,13 @@ public struct DataSplit: Equatable, Hashable, Sendable {
         return [".h5", ".hdf5", ".he5"].contains { lower.hasSuffix($0) } ? .hdf5 : .csv
     }
 }
+
+extension DataSplit {
+    /// The split without where it was written: what it reads, for comparing and as a key
+    /// (two specs naming one file share its data).
+    public var withoutLocation: DataSplit {
+        var split = self
+        split.location = nil
+        return split
+    }
+}

@@ -97,12 +97,3 @@ public struct DatasetSummary: Equatable, Sendable {
     public var examples: Int
     public var sha256: String
 }
-
-extension DataSplit {
-    /// The split without where it was written: two specs naming one file share its data.
-    var withoutLocation: DataSplit {
-        var s = self
-        s.location = nil
-        return s
-    }
-}

@@ -77,20 +77,12 @@ public struct ExperimentSpec: Equatable, Sendable {
 
     public static func == (lhs: ExperimentSpec, rhs: ExperimentSpec) -> Bool {
         lhs.name == rhs.name && lhs.description == rhs.description
-            && lhs.train.unlocated == rhs.train.unlocated && lhs.test?.unlocated == rhs.test?.unlocated
+            && lhs.train.withoutLocation == rhs.train.withoutLocation
+            && lhs.test?.withoutLocation == rhs.test?.withoutLocation
             && lhs.scale == rhs.scale && lhs.layerDims == rhs.layerDims
             && lhs.hiddenActivation == rhs.hiddenActivation && lhs.outputActivation == rhs.outputActivation
             && lhs.initializer == rhs.initializer && lhs.learningRate == rhs.learningRate
             && lhs.iterations == rhs.iterations && lhs.seed == rhs.seed
             && lhs.recordEvery == rhs.recordEvery && lhs.engine == rhs.engine
-    }
-}
-
-extension DataSplit {
-    /// The split without the place it was written, for comparing what it reads.
-    fileprivate var unlocated: DataSplit {
-        var split = self
-        split.location = nil
-        return split
     }
 }
