@@ -81,11 +81,18 @@ public enum RunTable {
             }
         } else if let sortKey, !allKeys.contains(sortKey) {
             // A spec key that is the same in every run sorts nothing; anything else is a typo.
-            throw Diagnostic("no such column; the columns are \(header.joined(separator: ", "))",
-                             at: .flag("--sort \(sortKey)"),
-                             hint: Suggestion.hint(for: sortKey, among: header))
+            throw UnknownColumn(name: sortKey, columns: header)
         }
         return (header, rows)
+    }
+
+    /// A sort key that is no column of the table.
+    public struct UnknownColumn: Error, Sendable {
+        public var name: String
+        public var columns: [String]
+        /// "no such column; the columns are run, status, ..."
+        public var message: String { "no such column; the columns are \(columns.joined(separator: ", "))" }
+        public var hint: String { Suggestion.hint(for: name, among: columns) }
     }
 
     private static func format(_ x: Double?) -> String { x.map(shortestDecimal) ?? "" }

@@ -88,6 +88,7 @@ public final class ProgressBoard: @unchecked Sendable {
 
     /// Prints a line above the display (a run's summary, a warning) without garbling it.
     public func print(_ line: String, toStandardError: Bool = false) {
+        let line = FrontEndOption.render(line)
         lock.lock()
         defer { lock.unlock() }
         clearBar()

@@ -142,11 +142,11 @@ public enum RunPlanner {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             return .success(.toRun(reason: "new"))
         }
-        if force { return .success(.toRun(reason: "--force")) }
+        if force { return .success(.toRun(reason: "forced")) }
         guard isDirectory.boolValue, let manifest = RunFiles.readManifest(inFolder: folder) else {
             return .failure(Diagnostic(
                 "'\(folder)' exists but is not a dnn-run result (no readable manifest.json)",
-                hint: "move it away, choose another --results directory, or pass --force to replace it"))
+                hint: "move it away, choose another \(option: .results) directory, or pass \(option: .force) to replace it"))
         }
         switch manifest.status {
         case .failed: return .success(.toRun(reason: "failed before: \(manifest.error ?? "unknown error")"))
@@ -156,7 +156,7 @@ public enum RunPlanner {
         guard manifest.specSHA256 == specHash else {
             return .failure(Diagnostic(
                 "'\(folder)' holds a completed run of a different spec (spec_sha256 \(manifest.specSHA256.prefix(12))…, now \(specHash.prefix(12))…)",
-                hint: "pass --force to retrain and replace it, or change the spec's name to keep both; `diff` its spec.yaml to see what changed"))
+                hint: "pass \(option: .force) to retrain and replace it, or change the spec's name to keep both; `diff` its spec.yaml to see what changed"))
         }
         let before = Dictionary(manifest.datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })
         let now = Dictionary(datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })

@@ -161,7 +161,7 @@ public struct Runner {
         let place = PathNames.relativeToWorkingDirectory(o.run.folder)
         switch o.status {
         case .upToDate:
-            return "\(o.run.label): up to date (\(place)); --force retrains it"
+            return "\(o.run.label): up to date (\(place)); \(option: .force) retrains it"
         case .completed:
             guard let m = o.metrics else { return "\(o.run.label): completed -> \(place)" }
             var text = "\(o.run.label): final cost \(m.finalCost.map { String(format: "%.6f", $0) } ?? "-")"

@@ -35,7 +35,7 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         var text = location.map { "\($0): error: " } ?? "error: "
         text += message
         if let hint { text += "\n  hint: \(hint)" }
-        return text
+        return FrontEndOption.render(text)
     }
 }
 

@@ -22,6 +22,7 @@ struct DnnRun: ParsableCommand {
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
     /// become status 2 (its own default is 64).
     static func main() {
+        FrontEndOption.spelling = { "--\($0.rawValue)" }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -169,7 +170,12 @@ struct Compare: ParsableCommand {
             throw Diagnostic("expected table, csv or json", at: .flag("--format \(format)"))
         }
         let runs = try RunTable.collect(directories)
-        let (header, rows) = try RunTable.rows(runs, sortedBy: sort)
+        let (header, rows): ([String], [[String]])
+        do {
+            (header, rows) = try RunTable.rows(runs, sortedBy: sort)
+        } catch let error as RunTable.UnknownColumn {
+            throw Diagnostic(error.message, at: .flag("--sort \(error.name)"), hint: error.hint)
+        }
         print(RunTable.render(header: header, rows: rows, format: format), terminator: "")
     }
 }
