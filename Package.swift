@@ -73,6 +73,8 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "Support", "DeepNet", "TestSupport", "CHDF5"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "Data", "Support", "DeepNet", "TestSupport"]),
         .testTarget(name: "CostPlotTests", dependencies: ["CostPlot"]),
-        .testTarget(name: "CLITests", dependencies: ["Runs", "Spec", "Support", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["Runs", "Spec", "Data", "DeepNet", "Support", "TestSupport"],
+            exclude: ["Fixtures"]),
     ]
 )
