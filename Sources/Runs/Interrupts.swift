@@ -39,8 +39,8 @@ public final class Interrupts: Sendable {
                         Glibc.signal(sig, SIG_DFL)
                         raise(sig)
                     }
-                    FileHandle.standardError.write(Data(
-                        "\n\(sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)"): stopping after this iteration; send it again to stop at once\n".utf8))
+                    StandardStreams.error(
+                        "\n\(sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)"): stopping after this iteration; send it again to stop at once\n")
                 }
                 source.resume()
                 sources.append(source)

@@ -22,6 +22,7 @@ struct DnnRun: ParsableCommand {
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
     /// become status 2 (its own default is 64).
     static func main() {
+        StandardStreams.prepare()
         FrontEndOption.spelling = { "--\($0.rawValue)" }
         do {
             var command = try parseAsRoot()
@@ -29,14 +30,14 @@ struct DnnRun: ParsableCommand {
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch let diagnostics as Diagnostics {
-            FileHandle.standardError.write(Data((diagnostics.description + "\n").utf8))
+            StandardStreams.error(diagnostics.description + "\n")
             Foundation.exit(2)
         } catch let diagnostic as Diagnostic {
-            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+            StandardStreams.error(diagnostic.description + "\n")
             Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            StandardStreams.error(fullMessage(for: error) + "\n")
             Foundation.exit(2)
         }
     }
