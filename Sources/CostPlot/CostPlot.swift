@@ -31,7 +31,7 @@ public struct CostSeries: Sendable {
 /// The stages, a file each: `PreparedSeries` (what can be drawn, in which style),
 /// `PlotLayout` with `LegendLayout` and `Axis` (where everything goes; `TextMetrics`
 /// estimates label widths, `TickFormat` writes tick labels), then `SVGRenderer` (the
-/// markup, numbers and text through `SVGMarkup`).
+/// markup, with the number, line and escaping helpers of `SVGMarkup.swift`).
 ///
 /// ```swift
 /// let plot = CostPlot(series: [CostSeries(label: "lr=0.0075", points: [(0, 0.77), (100, 0.67)])],
