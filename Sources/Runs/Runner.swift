@@ -59,11 +59,16 @@ public protocol ExperimentObserver: Sendable {
 /// What an invocation did, run by run.
 public struct RunReport: Sendable {
     public var outcomes: [RunOutcome]
+    /// Runs left untrained because a signal stopped the invocation.
+    public var notStarted = 0
+    /// Whether SIGINT or SIGTERM stopped the invocation (even after its last run).
+    public var interrupted = false
 
     /// 0 when every run is completed or up to date; 1 when any failed, was interrupted
-    /// or is held by another process.
+    /// or is held by another process, or a signal stopped the invocation.
     public var exitStatus: Int32 {
-        outcomes.allSatisfy { $0.status == .completed || $0.status == .upToDate } ? 0 : 1
+        let allDone = outcomes.allSatisfy { $0.status == .completed || $0.status == .upToDate }
+        return allDone && notStarted == 0 && !interrupted ? 0 : 1
     }
 }
 
@@ -152,8 +157,9 @@ public struct Runner {
             }
         }
         let done = outcomes.compactMap { $0 }
-        reportEnd(done, notStarted: outcomes.filter { $0 == nil }.count)
-        return RunReport(outcomes: done)
+        let notStarted = outcomes.filter { $0 == nil }.count
+        reportEnd(done, notStarted: notStarted)
+        return RunReport(outcomes: done, notStarted: notStarted, interrupted: Interrupts.shared.isRequested)
     }
 
     /// One line per run: its metrics and folder, or why it did not train.
