@@ -166,16 +166,38 @@ struct Compare: ParsableCommand {
     @Option(help: "Sort by this column (numerically when numbers), e.g. final_cost or training.learning_rate.")
     var sort: String?
 
+    @Option(help: ArgumentHelp(
+        "Group runs by these keys and print n, mean, std, min and max of each metric per group; '!KEY,...' groups by every differing key but these, e.g. '!training.seed' for the spread over seeds.",
+        valueName: "KEY[,KEY...]"))
+    var groupBy: String?
+
     func run() throws {
         guard let format = RunTable.Format(rawValue: format) else {
             throw Diagnostic("expected table, csv or json", at: .flag("--format \(format)"))
         }
         let runs = try RunTable.collect(directories)
-        let (header, rows): ([String], [[String]])
-        do {
-            (header, rows) = try RunTable.rows(runs, sortedBy: sort)
-        } catch let error as RunTable.UnknownColumn {
-            throw Diagnostic(error.message, at: .flag("--sort \(error.name)"), hint: error.hint)
+        var (header, rows): ([String], [[String]])
+        if let groupBy {
+            let members = runs.map { RunGroups.Member(values: $0.values, status: $0.manifest.status, metrics: $0.metrics) }
+            do {
+                let keys = try RunGroups.keys(RunGroups.Selection(parsing: groupBy), of: members)
+                (header, rows) = RunGroups.table(RunGroups.groups(members, by: keys), keys: keys)
+            } catch {
+                throw Diagnostic(error.message, at: .flag("--group-by \(groupBy)"), hint: error.hint)
+            }
+            if let sort {
+                guard header.contains(sort) else {
+                    let error = RunTable.UnknownColumn(name: sort, columns: header)
+                    throw Diagnostic(error.message, at: .flag("--sort \(sort)"), hint: error.hint)
+                }
+                rows = RunTable.sorted(rows, header: header, by: sort)
+            }
+        } else {
+            do {
+                (header, rows) = try RunTable.rows(runs, sortedBy: sort)
+            } catch let error as RunTable.UnknownColumn {
+                throw Diagnostic(error.message, at: .flag("--sort \(error.name)"), hint: error.hint)
+            }
         }
         print(RunTable.render(header: header, rows: rows, format: format), terminator: "")
     }
