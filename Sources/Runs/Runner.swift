@@ -40,6 +40,8 @@ public struct RunnerOptions: Sendable {
     public var progress: ProgressStyle = .quiet
     /// BLAS threads per run; nil means cores / jobs (at least 1), so jobs never oversubscribe.
     public var blasThreads: Int?
+    /// Stop starting runs after the first that fails; runs in flight finish.
+    public var failFast = false
     /// Keeps the experiment's own files (summary, plot) up to date as runs end.
     public var observer: (any ExperimentObserver)?
 
@@ -114,19 +116,26 @@ public struct Runner {
 
         let next = NSLock()
         var cursor = 0
+        var firstFailure: Int?
         let results = NSLock()
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while true {
                 next.lock()
                 let k = cursor
                 cursor += 1
+                let stopped = firstFailure != nil
                 next.unlock()
-                guard k < pending.count, !Interrupts.shared.isRequested else { return }
+                guard k < pending.count, !Interrupts.shared.isRequested, !stopped else { return }
                 let i = pending[k]
                 let outcome = executor.execute(runs[i])
                 results.lock()
                 outcomes[i] = outcome
                 results.unlock()
+                if options.failFast, case .failed = outcome.status {
+                    next.lock()
+                    if firstFailure == nil { firstFailure = i }
+                    next.unlock()
+                }
                 if outcome.status != .busy { board.print(describe(outcome)) }
                 if isSweep, outcome.status != .busy, let observer = options.observer {
                     summaryLock.lock()
@@ -142,7 +151,7 @@ public struct Runner {
         }
         // Runs another process was training: wait for it and take its result, so that
         // every process sharing a sweep ends with the whole picture.
-        for i in outcomes.indices where outcomes[i]?.status == .busy && !Interrupts.shared.isRequested {
+        for i in outcomes.indices where outcomes[i]?.status == .busy && !Interrupts.shared.isRequested && firstFailure == nil {
             board.print("\(runs[i].label): waiting for the other dnn-run process training it")
             let outcome = executor.execute(runs[i], wait: true)
             outcomes[i] = outcome
@@ -158,7 +167,7 @@ public struct Runner {
         }
         let done = outcomes.compactMap { $0 }
         let notStarted = outcomes.filter { $0 == nil }.count
-        reportEnd(done, notStarted: notStarted)
+        reportEnd(done, notStarted: notStarted, stoppedAt: firstFailure.map { runs[$0] })
         return RunReport(outcomes: done, notStarted: notStarted, interrupted: Interrupts.shared.isRequested)
     }
 
@@ -184,7 +193,7 @@ public struct Runner {
         }
     }
 
-    private func reportEnd(_ outcomes: [RunOutcome], notStarted: Int) {
+    private func reportEnd(_ outcomes: [RunOutcome], notStarted: Int, stoppedAt failure: PlannedRun?) {
         let failed = outcomes.filter { if case .failed = $0.status { return true } else { return false } }
         if outcomes.count + notStarted > 1 {
             var counts: [String] = []
@@ -196,8 +205,13 @@ public struct Runner {
             if upToDate > 0 { counts.append("\(upToDate) up to date") }
             if !failed.isEmpty { counts.append("\(failed.count) failed") }
             if busy > 0 { counts.append("\(busy) busy elsewhere") }
-            if interrupted > 0 { counts.append("\(interrupted) not finished (interrupted)") }
+            if failure != nil, notStarted > 0 { counts.append("\(notStarted) not started (stopped at the first failure)") }
+            let stoppedBySignal = interrupted - (failure != nil ? notStarted : 0)
+            if stoppedBySignal > 0 { counts.append("\(stoppedBySignal) not finished (interrupted)") }
             board.print("\(outcomes.count + notStarted) runs: " + counts.joined(separator: ", "))
+        }
+        if let failure {
+            board.print("stopped at the first failed run: \(PathNames.relativeToWorkingDirectory(failure.folder))")
         }
         if !failed.isEmpty && outcomes.count > 1 {
             board.print("failed runs:")

@@ -69,6 +69,9 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N).", valueName: "I/N"))
     var shard: String?
 
+    @Flag(help: "Stop starting runs after the first one fails (runs in flight finish); exit 1 naming it.")
+    var failFast = false
+
     @Flag(help: "No progress display; only the summary lines and errors.")
     var quiet = false
 
@@ -89,6 +92,7 @@ struct Run: ParsableCommand {
         options.blasThreads = blasThreads
         options.progress = .automatic(quiet: quiet)
         options.observer = ExperimentFiles()
+        options.failFast = failFast
         let report = try Runner.run(plan, options: options)
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }

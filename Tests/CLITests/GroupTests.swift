@@ -74,3 +74,24 @@ final class GroupTests: XCTestCase {
         XCTAssertEqual(cost["mean"]!, costs.reduce(0, +) / 3, accuracy: 1e-12)
     }
 }
+
+/// `--fail-fast`: a sweep stops starting runs at the first failure.
+final class FailFastTests: XCTestCase {
+    func testTheSweepStopsAtTheFirstFailedRun() throws {
+        let dir = try temporaryDirectory(for: self)
+        // The first point diverges (a learning rate of a million), the other two would train.
+        let spec = try writeToySpec(in: dir, extra: "sweep:\n  training.learning_rate: [1000000, 0.1, 0.2]\n")
+        let result = try runDnnRun([spec.path, "--quiet", "--fail-fast"], in: dir)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("3 runs: 1 failed, 2 not started (stopped at the first failure)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("stopped at the first failed run: results/toy/training.learning_rate=1000000.0"), result.stdout)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results/toy").path)
+            .filter { !$0.hasPrefix(".") && $0.hasPrefix("training.") }
+        XCTAssertEqual(folders, ["training.learning_rate=1000000.0"])
+
+        // Without it, the sweep goes on past the failure.
+        let all = try runDnnRun([spec.path, "--quiet"], in: dir)
+        XCTAssertEqual(all.status, 1)
+        XCTAssertTrue(all.stdout.contains("3 runs: 2 trained, 1 failed"), all.stdout)
+    }
+}
