@@ -42,9 +42,9 @@ public struct RunExecutor: Sendable {
     /// Trains `run` unless another process is training it: then returns `.busy`, or with
     /// `wait`, waits for that process and takes its result.
     public func execute(_ run: PlannedRun, wait: Bool = false) -> RunOutcome {
-        let lock: RunLock
+        let lock: FileLock
         do {
-            guard let acquired = try RunLock.acquire(for: run.folder, wait: wait) else {
+            guard let acquired = try RunFolder.lock(run.folder, wait: wait) else {
                 return RunOutcome(run: run, status: .busy)
             }
             lock = acquired
@@ -82,7 +82,7 @@ public struct RunExecutor: Sendable {
             return try train(run, into: staging, engine: engine, reason: reason, started: started)
         } catch {
             // An I/O error (a full disk, say): leave nothing behind but the message.
-            try? FileManager.default.removeItem(atPath: staging)
+            FileSystem.removeTree(staging)
             throw error
         }
     }

@@ -51,15 +51,13 @@ public struct SHA256: ~Copyable {
     ///
     ///     try SHA256.hexOfFile(at: "datasets/train_catvnoncat.h5")   // "fbe56ab6...f242"
     public static func hexOfFile(at path: String) throws(FileError) -> String {
-        let file = try FileError.attempt(path, "cannot open") {
-            try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        }
+        let file = try FileSystem.open(path, .readOnly)
         defer { try? file.close() }
         var hash = SHA256()
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
         while true {
-            let count = try FileError.attempt(path, "cannot read") { try file.read(into: chunk, retryOnInterrupt: true) }
+            let count = try FileError.attempt(path, "cannot read") { try file.read(into: chunk) }
             if count == 0 { break }
             hash.update(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
         }
@@ -89,6 +87,6 @@ public func sha256OfFile(atPath path: String) throws(Diagnostic) -> String {
     do {
         return try SHA256.hexOfFile(at: path)
     } catch {
-        throw Diagnostic(error.description)
+        throw Diagnostic(error)
     }
 }
