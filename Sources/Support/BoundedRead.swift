@@ -44,7 +44,7 @@ extension FileSystem {
         guard status.type != .directory else { throw .isDirectory }
         guard status.type == .regular else { throw .notRegularFile }
         guard status.size <= limit else { throw .statedSize(status.size) }
-        switch readAll(file, atMost: limit) {
+        switch readAll(file, atMost: limit, expecting: Int(status.size)) {
         case .complete(let bytes): return bytes
         case .tooLarge: throw .tooLarge
         case .failed(let code): throw .cannotRead(code)
@@ -53,9 +53,10 @@ extension FileSystem {
 
     /// Everything `file` yields until its end, stopping as soon as it yields more than
     /// `limit` bytes, so an endless source (/dev/zero, a file still growing) costs at most
-    /// `limit + 1` bytes of memory and reading.
-    public static func readAll(_ file: FileDescriptor, atMost limit: Int) -> BoundedRead {
+    /// `limit + 1` bytes of memory and reading. `expected` bytes are reserved up front.
+    public static func readAll(_ file: FileDescriptor, atMost limit: Int, expecting expected: Int = 0) -> BoundedRead {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(expected, limit) + 1)
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while bytes.count <= limit {
             let wanted = min(chunk.count, limit + 1 - bytes.count)

@@ -65,20 +65,6 @@ public struct SHA256: ~Copyable {
     }
 }
 
-/// Bytes as hex digits.
-public enum Hex {
-    /// Two lowercase hex digits per byte: [0xab, 0x01] -> "ab01".
-    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-}
-
 /// The SHA-256 of a file's bytes as 64 lowercase hex digits, as `sha256sum` prints it;
 /// for the dataset hashes of `manifest.json`.
 ///
