@@ -16,8 +16,20 @@ final class HDF5Dataset {
     }
 
     /// The dataset's shape, e.g. [209, 64, 64, 3]; nil for a scalar or empty (null) dataspace.
+    /// A dimension beyond `Int.max` (only a corrupt file claims one) is an error.
     func shape() throws(HDF5Error) -> [Int]? {
-        try HDF5Dataspace(of: self).dimensions()
+        let space = try HDF5Handle(H5Dget_space(id), .dataspace, orThrow: "cannot read the shape of dataset '\(name)'")
+        guard H5Sget_simple_extent_type(space.id) == H5S_SIMPLE else { return nil }
+        let rank = H5Sget_simple_extent_ndims(space.id)
+        guard rank >= 0 else { throw HDF5Error("cannot read a dataset's rank") }
+        var dims = [hsize_t](repeating: 0, count: Int(rank))
+        guard H5Sget_simple_extent_dims(space.id, &dims, nil) >= 0 else { throw HDF5Error("cannot read a dataset's shape") }
+        var shape: [Int] = []
+        for dim in dims {
+            guard let size = Int(exactly: dim) else { throw HDF5Error("dimension \(dim) is out of range") }
+            shape.append(size)
+        }
+        return shape
     }
 
     /// The dataset's element type, as stored in the file.
@@ -49,34 +61,6 @@ final class HDF5Dataset {
         guard H5Dread(id, memoryType, dnn_h5s_all(), dnn_h5s_all(), dnn_h5p_default(), buffer) >= 0 else {
             throw HDF5Error("cannot read dataset '\(name)'")
         }
-    }
-}
-
-/// The dataspace (shape) of a dataset; closed when released.
-final class HDF5Dataspace {
-    private let handle: HDF5Handle
-    var id: hid_t { handle.id }
-
-    init(of dataset: HDF5Dataset) throws(HDF5Error) {
-        handle = try HDF5Handle(
-            H5Dget_space(dataset.id), .dataspace, orThrow: "cannot read the shape of dataset '\(dataset.name)'")
-    }
-
-    /// The extent of a simple dataspace, outermost dimension first; nil for a scalar or
-    /// null dataspace. A dimension beyond `Int.max` (only a corrupt file claims one) is an
-    /// error.
-    func dimensions() throws(HDF5Error) -> [Int]? {
-        guard H5Sget_simple_extent_type(id) == H5S_SIMPLE else { return nil }
-        let rank = H5Sget_simple_extent_ndims(id)
-        guard rank >= 0 else { throw HDF5Error("cannot read a dataset's rank") }
-        var dims = [hsize_t](repeating: 0, count: Int(rank))
-        guard H5Sget_simple_extent_dims(id, &dims, nil) >= 0 else { throw HDF5Error("cannot read a dataset's shape") }
-        var shape: [Int] = []
-        for dim in dims {
-            guard let size = Int(exactly: dim) else { throw HDF5Error("dimension \(dim) is out of range") }
-            shape.append(size)
-        }
-        return shape
     }
 }
 
