@@ -41,7 +41,7 @@ let package = Package(
             name: "Support",
             dependencies: ["CCrypto", .product(name: "SystemPackage", package: "swift-system")]),
         // Data: the datasets a spec names, read from HDF5 and CSV.
-        .target(name: "Data", dependencies: ["Support", "DeepNet", "CHDF5"], swiftSettings: optimized),
+        .target(name: "Data", dependencies: ["Support", "DeepNet", "CHDF5", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: optimized),
         // Spec: YAML in, one schema table, a validated plan of runs out.
         .target(name: "Spec", dependencies: ["Support", "Data", "DeepNet", "CYAML"], swiftSettings: optimized),
         // Runs: planning, training, run folders, manifests, progress, interrupts.

@@ -1,5 +1,5 @@
-import Foundation
 import Support
+import SystemPackage
 
 /// A data file about to be read: its path, where the spec named it, and its size; every
 /// diagnostic about the file and its contents comes from here, so they all read alike:
@@ -16,28 +16,30 @@ struct DataFile {
     /// Checks that `split.path` names a regular file this process can read.
     init(_ split: DataSplit) throws(Diagnostic) {
         let file = DataFile(path: split.path, location: split.location, size: 0)
-        var status = stat()
-        guard stat(file.path, &status) == 0 else {
-            let code = errno
-            if code == ENOENT {
+        let status: Stat
+        do {
+            status = try FileSystem.status(of: file.path)
+        } catch {
+            if error.errno == .noSuchFileOrDirectory {
                 throw file.error("does not exist", hint: "paths in a spec are relative to the spec file's folder")
             }
-            throw file.error("cannot be read: \(String(cString: strerror(code)))")
+            throw file.error("cannot be read: \(error.reason)")
         }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw file.error("is a directory, not a file", hint: "name a data file inside it")
+        switch status.type {
+        case .regular: break
+        case .directory: throw file.error("is a directory, not a file", hint: "name a data file inside it")
         default: throw file.error("is not a regular file")
         }
-        let descriptor = open(file.path, O_RDONLY | O_NONBLOCK)
-        guard descriptor >= 0 else {
-            let code = errno
+        let probe: FileDescriptor
+        do {
+            probe = try FileSystem.open(file.path, .readOnly, options: .nonBlocking)
+        } catch {
             throw file.error(
-                "cannot be read: \(String(cString: strerror(code)))",
-                hint: code == EACCES ? "give this user read permission (chmod +r)" : nil)
+                "cannot be read: \(error.reason)",
+                hint: error.errno == .permissionDenied ? "give this user read permission (chmod +r)" : nil)
         }
-        close(descriptor)
-        self.init(path: file.path, location: file.location, size: Int(status.st_size))
+        try? probe.close()
+        self.init(path: file.path, location: file.location, size: Int(status.size))
     }
 
     private init(path: String, location: SourceLocation?, size: Int) {
@@ -56,10 +58,4 @@ struct DataFile {
     func error(line: Int, column: Int, _ message: String, hint: String? = nil) -> Diagnostic {
         Diagnostic("data file \(path):\(line):\(column): \(message)", at: location, hint: hint)
     }
-}
-
-/// A number as a user wrote it: integral values without a fraction ("2", not "2.0").
-func displayText(_ value: Double) -> String {
-    if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-    return String(value)
 }

@@ -69,17 +69,3 @@ public struct Dataset: Equatable, Sendable {
 /// refused before anything is allocated; it is far beyond what full-batch training on
 /// this machine could use, and what a corrupt header tends to claim.
 let maximumFeatureBytes = 8 << 30
-
-/// Describes a byte count for a person: "1.5 GiB", "12.0 MiB", "700 bytes".
-func byteCountText(_ bytes: Double) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-    var value = bytes
-    var unit = 0
-    while value >= 1024, unit < units.count - 1 {
-        value /= 1024
-        unit += 1
-    }
-    if unit == 0 { return "\(Int(value)) bytes" }
-    let tenths = Int((value * 10).rounded())
-    return "\(tenths / 10).\(tenths % 10) \(units[unit])"
-}

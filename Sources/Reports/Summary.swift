@@ -120,9 +120,3 @@ public enum Summary {
         }
     }
 }
-
-/// A CSV field, quoted when it holds a comma, a quote or a newline (RFC 4180).
-func csvField(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-}

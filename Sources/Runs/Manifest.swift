@@ -30,33 +30,19 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var iterationsCompleted: Int
     public var error: String?
 
+    /// The keys of `manifest.json`, in the file's order (`JSONValueEncoder` writes them
+    /// in this order, `error` as null when there is none).
     enum CodingKeys: String, CodingKey {
-        case status, datasets, engine, host, started, finished, error
+        case status
         case specSHA256 = "spec_sha256"
+        case datasets
         case dnnRunVersion = "dnn_run_version"
+        case engine
         case engineReason = "engine_reason"
         case blasLibrary = "blas_library"
         case blasThreads = "blas_threads"
+        case host, started, finished
         case iterationsCompleted = "iterations_completed"
-    }
-
-    var json: JSONValue {
-        .object([
-            ("status", .string(status.rawValue)),
-            ("spec_sha256", .string(specSHA256)),
-            ("datasets", .array(datasets.map {
-                .object([("split", .string($0.split)), ("path", .string($0.path)), ("sha256", .string($0.sha256))])
-            })),
-            ("dnn_run_version", .string(dnnRunVersion)),
-            ("engine", .string(engine)),
-            ("engine_reason", .string(engineReason)),
-            ("blas_library", .string(blasLibrary)),
-            ("blas_threads", .int(blasThreads)),
-            ("host", .string(host)),
-            ("started", .string(started)),
-            ("finished", .string(finished)),
-            ("iterations_completed", .int(iterationsCompleted)),
-            ("error", error.map(JSONValue.string) ?? .null),
-        ])
+        case error
     }
 }

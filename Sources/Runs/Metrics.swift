@@ -9,20 +9,12 @@ public struct Metrics: Codable, Equatable, Sendable {
     public var seconds: Double
     public var iterations: Int
 
+    /// The keys of `metrics.json`, in the file's order (`JSONValueEncoder` writes them
+    /// in this order, a missing value as null).
     enum CodingKeys: String, CodingKey {
-        case seconds, iterations
         case finalCost = "final_cost"
         case trainAccuracy = "train_accuracy"
         case testAccuracy = "test_accuracy"
-    }
-
-    var json: JSONValue {
-        .object([
-            ("final_cost", finalCost.map(JSONValue.number) ?? .null),
-            ("train_accuracy", trainAccuracy.map(JSONValue.number) ?? .null),
-            ("test_accuracy", testAccuracy.map(JSONValue.number) ?? .null),
-            ("seconds", .number(seconds)),
-            ("iterations", .int(iterations)),
-        ])
+        case seconds, iterations
     }
 }

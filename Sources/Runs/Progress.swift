@@ -116,7 +116,7 @@ public final class ProgressBoard: @unchecked Sendable {
             }
             let cost = e.completed == 0 ? "-" : String(format: "%.6f", e.cost)
             text += "iteration \(e.completed)/\(e.total) cost \(cost)"
-            text += " \(String(format: "%.0f", rate)) it/s ETA \(formatDuration(eta))"
+            text += " \(String(format: "%.0f", rate)) it/s ETA \(durationText(eta))"
             return text
         }
         guard !parts.isEmpty else { return }
@@ -137,13 +137,4 @@ public final class ProgressBoard: @unchecked Sendable {
     }
 
     private func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-}
-
-/// "42s", "3m05s", "1h02m"; "?" when unknown.
-func formatDuration(_ seconds: Double) -> String {
-    guard seconds.isFinite, seconds >= 0 else { return "?" }
-    let s = Int(seconds.rounded())
-    if s < 60 { return "\(s)s" }
-    if s < 3600 { return "\(s / 60)m" + String(format: "%02d", s % 60) + "s" }
-    return "\(s / 3600)h" + String(format: "%02d", (s % 3600) / 60) + "m"
 }

@@ -42,9 +42,9 @@ public struct RunExecutor: Sendable {
     /// Trains `run` unless another process is training it: then returns `.busy`, or with
     /// `wait`, waits for that process and takes its result.
     public func execute(_ run: PlannedRun, wait: Bool = false) -> RunOutcome {
-        let lock: RunLock
+        let lock: FileLock
         do {
-            guard let acquired = try RunLock.acquire(for: run.folder, wait: wait) else {
+            guard let acquired = try RunFolder.lock(run.folder, wait: wait) else {
                 return RunOutcome(run: run, status: .busy)
             }
             lock = acquired
@@ -82,7 +82,7 @@ public struct RunExecutor: Sendable {
             return try train(run, into: staging, engine: engine, reason: reason, started: started)
         } catch {
             // An I/O error (a full disk, say): leave nothing behind but the message.
-            try? FileManager.default.removeItem(atPath: staging)
+            FileSystem.removeTree(staging)
             throw error
         }
     }
@@ -117,15 +117,15 @@ public struct RunExecutor: Sendable {
                 manifest.error = message
                 manifest.iterationsCompleted = iteration
                 let metrics = Metrics(finalCost: nil, trainAccuracy: nil, testAccuracy: nil, seconds: seconds, iterations: iteration)
-                try AtomicFile.write(metrics.json.rendered(), to: staging + "/" + RunFile.metrics)
-                try AtomicFile.write(manifest.json.rendered(), to: staging + "/" + RunFile.manifest)
+                try AtomicFile.write(RunFiles.jsonText(metrics), to: staging + "/" + RunFile.metrics)
+                try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
                 try RunFolder.moveIntoPlace(staging, run.folder)
                 return RunOutcome(run: run, status: .failed(message), metrics: metrics, engine: engine)
             case .cancelled(let iteration, _):
                 manifest.status = .interrupted
                 manifest.error = "interrupted by \(Interrupts.name(Interrupts.shared.signal ?? SIGINT)) before iteration \(iteration)"
                 manifest.iterationsCompleted = iteration
-                try AtomicFile.write(manifest.json.rendered(), to: staging + "/" + RunFile.manifest)
+                try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
                 return RunOutcome(run: run, status: .interrupted, engine: engine)
             }
         }
@@ -146,8 +146,8 @@ public struct RunExecutor: Sendable {
         manifest.iterationsCompleted = spec.iterations
         try AtomicFile.write(RunFiles.costsCSV(result.costs), to: staging + "/" + RunFile.costs)
         try AtomicFile.write(to: staging + "/" + RunFile.parameters) { RunFiles.writeParametersJSON(result.parameters, to: &$0) }
-        try AtomicFile.write(metrics.json.rendered(), to: staging + "/" + RunFile.metrics)
-        try AtomicFile.write(manifest.json.rendered(), to: staging + "/" + RunFile.manifest)
+        try AtomicFile.write(RunFiles.jsonText(metrics), to: staging + "/" + RunFile.metrics)
+        try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
         try RunFolder.moveIntoPlace(staging, run.folder)
         return RunOutcome(run: run, status: .completed, metrics: metrics, engine: engine)
     }
@@ -188,22 +188,4 @@ extension Duration {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
     }
-}
-
-/// Now, in UTC as ISO 8601 (2026-11-29T17:04:11Z). Formatted with the C library rather
-/// than Foundation's date formatters, which load ICU's calendar data (megabytes of memory).
-func timestamp() -> String {
-    var now = time(nil)
-    var parts = tm()
-    gmtime_r(&now, &parts)
-    var buffer = [CChar](repeating: 0, count: 32)
-    let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
-    return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
-/// The machine's name, as `hostname` prints it.
-func hostName() -> String {
-    var buffer = [CChar](repeating: 0, count: 256)
-    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown" }
-    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

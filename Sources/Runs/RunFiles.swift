@@ -47,6 +47,12 @@ public enum RunFiles {
         return text
     }
 
+    /// `metrics.json` or `manifest.json`: the value's keys in the order of its
+    /// `CodingKeys`, numbers as their shortest decimals, a missing value as null.
+    public static func jsonText(_ value: some Encodable) throws -> String {
+        try JSONValueEncoder().encode(value).rendered()
+    }
+
     /// Reads `costs.csv` back.
     public static func readCosts(atPath path: String) throws -> [CostRecord] {
         let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -3,7 +3,6 @@ import Foundation
 import Support
 import Data
 import Spec
-import Glibc
 
 /// The life of a run folder on disk: staged beside its final place, renamed into place
 /// when whole, and guarded by a lock so that two processes never train it at once.
@@ -14,12 +13,11 @@ enum RunFolder {
         let parent = (folder as NSString).deletingLastPathComponent
         let base = (folder as NSString).lastPathComponent
         try createDirectory(parent)
-        let fm = FileManager.default
-        for entry in (try? fm.contentsOfDirectory(atPath: parent)) ?? [] where entry.hasPrefix(".tmp-\(base)-") {
-            try? fm.removeItem(atPath: parent + "/" + entry)
+        for entry in FileSystem.entries(of: parent) where entry.hasPrefix(".tmp-\(base)-") {
+            FileSystem.removeTree(parent + "/" + entry)
         }
         let staging = parent + "/.tmp-\(base)-\(getpid())"
-        guard mkdir(staging, 0o755) == 0 else { throw AtomicFile.systemError("cannot create", staging) }
+        try failing { () throws(FileError) in try FileSystem.makeDirectory(staging) }
         return staging
     }
 
@@ -27,58 +25,51 @@ enum RunFolder {
     /// stale) only once the new one is whole.
     static func moveIntoPlace(_ staging: String, _ folder: String) throws {
         let parent = (folder as NSString).deletingLastPathComponent
-        let fm = FileManager.default
         var old: String?
-        if fm.fileExists(atPath: folder) {
+        if FileSystem.exists(folder) {
             let aside = parent + "/.old-\((folder as NSString).lastPathComponent)-\(getpid())"
-            guard rename(folder, aside) == 0 else { throw AtomicFile.systemError("cannot move aside", folder) }
+            do {
+                try FileSystem.rename(folder, to: aside)
+            } catch {
+                throw Diagnostic(FileError("cannot move aside", folder, errno: error.errno), hint: AtomicFile.failureHint)
+            }
             old = aside
         }
-        guard rename(staging, folder) == 0 else {
-            let error = AtomicFile.systemError("cannot rename into place", folder)
-            if let old { rename(old, folder) }
-            throw error
+        do {
+            try FileSystem.rename(staging, to: folder)
+        } catch {
+            if let old { try? FileSystem.rename(old, to: folder) }
+            throw Diagnostic(error, hint: AtomicFile.failureHint)
         }
-        AtomicFile.syncDirectory(parent)
-        if let old { try? fm.removeItem(atPath: old) }
+        FileSystem.syncDirectory(parent)
+        if let old { FileSystem.removeTree(old) }
     }
 
     /// `mkdir -p`, with an error a user can act on.
     static func createDirectory(_ path: String) throws {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try FileSystem.makeDirectories(path)
         } catch {
-            throw Diagnostic("cannot create the results directory '\(path)': \((error as NSError).localizedDescription)",
+            throw Diagnostic("cannot create the results directory '\(path)': \(error.reason)",
                              hint: "choose a writable directory with \(option: .results)")
         }
     }
-}
 
-/// An exclusive, advisory lock (flock) on one run, held while it trains. The lock file
-/// `.lock-<name>` sits beside the run folder; the kernel releases it if the process dies.
-final class RunLock {
-    private let fd: Int32
-
-    private init(fd: Int32) { self.fd = fd }
-
-    /// The lock; when another process holds it, nil, or with `wait`, the lock once it is free.
-    static func acquire(for folder: String, wait: Bool = false) throws -> RunLock? {
+    /// An exclusive lock on the run in `folder`, through the lock file `.lock-<name>`
+    /// beside it: nil when another process holds it, or with `wait`, once it is free.
+    static func lock(_ folder: String, wait: Bool = false) throws -> FileLock? {
         let parent = (folder as NSString).deletingLastPathComponent
-        try RunFolder.createDirectory(parent)
+        try createDirectory(parent)
         let path = parent + "/.lock-" + (folder as NSString).lastPathComponent
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw AtomicFile.systemError("cannot create the lock file", path) }
-        var status: Int32
-        repeat { status = flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) } while status != 0 && errno == EINTR
-        guard status == 0 else {
-            close(fd)
-            return nil
-        }
-        return RunLock(fd: fd)
+        return try failing { () throws(FileError) in try FileLock.acquire(at: path, wait: wait) }
     }
 
-    func release() {
-        flock(fd, LOCK_UN)
-        close(fd)
+    /// Runs `body`, turning its `FileError` into the diagnostic of a results file.
+    private static func failing<T>(_ body: () throws(FileError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw Diagnostic(error, hint: AtomicFile.failureHint)
+        }
     }
 }

@@ -163,16 +163,8 @@ public enum RunPlanner {
         memoryNeeded(spec, engine: .dual, train: train, limit: limit) <= limit.bytes
     }
 
-    /// "1.5 GB", "32.0 TB": a size for a message.
-    static func formatBytes(_ bytes: Double) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
-        var value = bytes, unit = 0
-        while value >= 1000 && unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return String(format: unit == 0 ? "%.0f %@" : "%.1f %@", value, units[unit])
-    }
+    /// "1.5 GB", "32.0 TB": a size for a message (decimal units, as memory is sold).
+    static func formatBytes(_ bytes: Double) -> String { byteCountText(bytes, units: .decimal) }
 
     /// Up to date, to run, or a folder that must not be overwritten without --force.
     static func decide(

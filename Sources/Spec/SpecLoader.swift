@@ -2,7 +2,6 @@ import Foundation
 
 import Support
 import Data
-import Glibc
 
 /// The spec stage: a spec file and `--set` overrides in, a validated `Sweep` out.
 ///
@@ -69,73 +68,38 @@ public enum SpecLoader {
 
     // MARK: Reading
 
-    /// The bytes of the regular file at `path`, refusing anything else before reading
-    /// (a directory, a FIFO, a device such as /dev/zero) and refusing a file over
-    /// `limits.maxInputBytes` as it is read: the limit holds even when the file grows
-    /// after it was opened.
+    /// The bytes of the spec file at `path` (named `name` in errors): a regular file of
+    /// at most `limits.maxInputBytes`, checked as `FileSystem.readRegularFile` reads it.
     private static func readSpecFile(
         named name: String, at path: String, limits: YAMLLimits
     ) throws(Diagnostics) -> [UInt8] {
-        let start = SourceLocation.file(path: name, line: 1, column: 1)
-        func failure(_ message: String, hint: String? = nil) -> Diagnostics {
-            Diagnostics([Diagnostic(message, at: start, hint: hint)])
-        }
-        // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { throw failure("no such spec file: \(path)") }
-            throw failure("cannot open the spec file \(path): \(String(cString: strerror(code)))", hint: "check its permissions")
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            throw failure("cannot read the spec file \(path): \(String(cString: strerror(errno)))")
-        }
-        guard info.st_mode & S_IFMT != S_IFDIR else { throw failure("\(path) is a directory, not a spec file") }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            throw failure("\(path) is not a spec file but a FIFO, socket or device", hint: "save the spec to a file")
-        }
+        let limit = limits.maxInputBytes
         let sizeHint = "a spec is a few lines of YAML; check that this is the right file"
-        guard info.st_size <= limits.maxInputBytes else {
-            throw failure(
-                "the spec file is \(info.st_size) bytes; at most \(limits.maxInputBytes) are accepted", hint: sizeHint)
-        }
-        switch readAll(descriptor, atMost: limits.maxInputBytes) {
-        case .complete(let bytes): return bytes
-        case .tooLarge:
-            throw failure("the spec file is over \(limits.maxInputBytes) bytes; at most \(limits.maxInputBytes) are accepted", hint: sizeHint)
-        case .failed(let code):
-            throw failure("cannot read the spec file \(path): \(String(cString: strerror(code)))", hint: "check its permissions")
-        }
-    }
-
-    /// What reading a file descriptor to its end, up to a limit, gave.
-    enum BoundedRead: Equatable {
-        case complete([UInt8])
-        /// More bytes than the limit came; reading stopped at the first one over.
-        case tooLarge
-        /// `read` failed with this errno.
-        case failed(errno: Int32)
-    }
-
-    /// Everything `descriptor` yields until its end, stopping as soon as it yields more
-    /// than `limit` bytes, so an endless source (/dev/zero, a file still growing) costs at
-    /// most `limit + 1` bytes of memory and reading.
-    static func readAll(_ descriptor: Int32, atMost limit: Int) -> BoundedRead {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while bytes.count <= limit {
-            let wanted = min(chunk.count, limit + 1 - bytes.count)
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
-            if count == 0 { return .complete(bytes) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failed(errno: errno)
+        let (message, hint): (String, String?)
+        do {
+            return try FileSystem.readRegularFile(at: path, atMost: limit)
+        } catch {
+            switch error {
+            case .cannotOpen(let code) where code == .noSuchFileOrDirectory || code == .notDirectory:
+                (message, hint) = ("no such spec file: \(path)", nil)
+            case .cannotOpen(let code): (message, hint) = ("cannot open the spec file \(path): \(code)", "check its permissions")
+            case .cannotStat(let code): (message, hint) = ("cannot read the spec file \(path): \(code)", nil)
+            case .isDirectory: (message, hint) = ("\(path) is a directory, not a spec file", nil)
+            case .notRegularFile:
+                (message, hint) = ("\(path) is not a spec file but a FIFO, socket or device", "save the spec to a file")
+            case .statedSize(let size):
+                (message, hint) = ("the spec file is \(size) bytes; at most \(limit) are accepted", sizeHint)
+            case .tooLarge: (message, hint) = ("the spec file is over \(limit) bytes; at most \(limit) are accepted", sizeHint)
+            case .cannotRead(let code): (message, hint) = ("cannot read the spec file \(path): \(code)", "check its permissions")
             }
-            bytes += chunk[..<count]
         }
-        return .tooLarge
+        throw Diagnostics([Diagnostic(message, at: .file(path: name, line: 1, column: 1), hint: hint)])
+    }
+
+    /// Everything `descriptor` yields until its end, up to `limit` bytes and one more;
+    /// see `FileSystem.readAll`.
+    static func readAll(_ descriptor: Int32, atMost limit: Int) -> BoundedRead {
+        FileSystem.readAll(.init(rawValue: descriptor), atMost: limit)
     }
 
     private static func parseDocument(

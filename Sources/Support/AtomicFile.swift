@@ -1,11 +1,14 @@
 import Foundation
-
-import Glibc
+import SystemPackage
 
 /// Writing files so that a crash, a full disk or Ctrl-C never leaves a half-written file
 /// where a good one was: write to a temporary file beside the target, fsync it, rename
 /// it over the target, fsync the directory.
 public enum AtomicFile {
+    /// What to do when a results file cannot be written.
+    public static let failureHint =
+        "check that the results directory is writable and its disk has space, or choose another with \(option: .results)"
+
     /// Writes `text` to `path` atomically.
     /// - Throws: `Diagnostic` naming the path and the system's reason (e.g. "No space left
     ///   on device", "Permission denied").
@@ -17,43 +20,37 @@ public enum AtomicFile {
     /// files (parameters.json of the cat model is 5.5 MB) that should never be held whole
     /// in memory.
     public static func write(to path: String, _ produce: (inout FileSink) throws -> Void) throws {
+        do {
+            try replace(path, produce)
+        } catch let error as FileError {
+            throw Diagnostic(error, hint: failureHint)
+        }
+    }
+
+    private static func replace(_ path: String, _ produce: (inout FileSink) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw systemError("cannot create", temporary) }
-        var sink = FileSink(fd: fd, path: path)
+        let file = try FileSystem.open(
+            temporary, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead],
+            operation: "cannot create")
+        var sink = FileSink(file, path: path)
         do {
             try produce(&sink)
             try sink.flush()
-            guard fsync(fd) == 0 else { throw systemError("cannot sync", path) }
+            try FileSystem.sync(file, path: path)
         } catch {
-            close(fd)
-            unlink(temporary)
+            try? file.close()
+            try? FileSystem.removeFile(temporary)
             throw error
         }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let error = systemError("cannot rename into place", path)
-            unlink(temporary)
+        try? file.close()
+        do {
+            try FileSystem.rename(temporary, to: path)
+        } catch {
+            try? FileSystem.removeFile(temporary)
             throw error
         }
-        syncDirectory(directory)
-    }
-
-    /// fsyncs a directory so that a rename into it survives a crash.
-    public static func syncDirectory(_ path: String) {
-        let fd = open(path.isEmpty ? "." : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-    }
-
-    /// A `Diagnostic` for the current `errno`.
-    public static func systemError(_ what: String, _ path: String) -> Diagnostic {
-        let reason = String(cString: strerror(errno))
-        return Diagnostic("\(what) '\(path)': \(reason)",
-                          hint: "check that the results directory is writable and its disk has space, or choose another with \(option: .results)")
+        FileSystem.syncDirectory(directory)
     }
 }
 
@@ -61,14 +58,15 @@ public enum AtomicFile {
 /// `print(..., to: &sink)` or `sink.write(...)` into it; errors are kept and thrown by
 /// `flush`.
 public struct FileSink: TextOutputStream {
-    private let fd: Int32
+    private let file: FileDescriptor
     private let path: String
     private var buffer: [UInt8] = []
-    private var failure: Diagnostic?
+    private var failure: FileError?
     private static let capacity = 1 << 16
 
-    public init(fd: Int32, path: String) {
-        self.fd = fd
+    /// A sink writing to `file`; `path` names it in errors.
+    public init(_ file: FileDescriptor, path: String) {
+        self.file = file
         self.path = path
         buffer.reserveCapacity(Self.capacity)
     }
@@ -79,20 +77,13 @@ public struct FileSink: TextOutputStream {
     }
 
     /// Writes the buffer out; throws the first error of any write so far.
-    public mutating func flush() throws {
+    public mutating func flush() throws(FileError) {
         if failure == nil {
-            var written = 0
-            let total = buffer.count
-            failure = buffer.withUnsafeBytes { raw in
-                while written < total {
-                    let n = Glibc.write(fd, raw.baseAddress! + written, total - written)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return AtomicFile.systemError("cannot write", path)
-                    }
-                    written += n
-                }
-                return nil
+            let file = self.file
+            do {
+                _ = try FileError.attempt(path, "cannot write") { try file.writeAll(buffer) }
+            } catch {
+                failure = error
             }
         }
         buffer.removeAll(keepingCapacity: true)

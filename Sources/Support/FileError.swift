@@ -34,3 +34,11 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension Diagnostic {
+    /// The user-facing form of a failed file-system call, with its text unchanged:
+    /// "cannot write 'PATH': No space left on device".
+    public init(_ error: FileError, at location: SourceLocation? = nil, hint: String? = nil) {
+        self.init(error.description, at: location, hint: hint)
+    }
+}

@@ -70,10 +70,6 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 }
 
-/// The shortest decimal that reads back as `x`, as JSON allows it: Swift prints
-/// `1e-05`, `0.0075`, `12288.0`; JSON accepts all three.
-public func shortestDecimal(_ x: Double) -> String { x.description }
-
 private func writeString(_ s: String, to out: inout String) {
     out += "\""
     for scalar in s.unicodeScalars {

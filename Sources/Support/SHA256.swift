@@ -51,33 +51,17 @@ public struct SHA256: ~Copyable {
     ///
     ///     try SHA256.hexOfFile(at: "datasets/train_catvnoncat.h5")   // "fbe56ab6...f242"
     public static func hexOfFile(at path: String) throws(FileError) -> String {
-        let file = try FileError.attempt(path, "cannot open") {
-            try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        }
+        let file = try FileSystem.open(path, .readOnly)
         defer { try? file.close() }
         var hash = SHA256()
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
         while true {
-            let count = try FileError.attempt(path, "cannot read") { try file.read(into: chunk, retryOnInterrupt: true) }
+            let count = try FileError.attempt(path, "cannot read") { try file.read(into: chunk) }
             if count == 0 { break }
             hash.update(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
         }
         return hash.finalizeHex()
-    }
-}
-
-/// Bytes as hex digits.
-public enum Hex {
-    /// Two lowercase hex digits per byte: [0xab, 0x01] -> "ab01".
-    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }
 
@@ -89,6 +73,6 @@ public func sha256OfFile(atPath path: String) throws(Diagnostic) -> String {
     do {
         return try SHA256.hexOfFile(at: path)
     } catch {
-        throw Diagnostic(error.description)
+        throw Diagnostic(error)
     }
 }

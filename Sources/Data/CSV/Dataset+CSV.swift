@@ -19,10 +19,10 @@ extension Dataset {
                     + "\(byteCountText(Double(maximumFeatureBytes))) are read",
                 hint: "train on a smaller sample of the data, or store it as HDF5")
         }
-        guard let contents = FileManager.default.contents(atPath: file.path) else {
+        guard let contents = try? FileSystem.readRegularFile(at: file.path, atMost: maximumFeatureBytes) else {
             throw file.error("cannot be read")
         }
-        var rows = CSVReader(Array(contents))
+        var rows = CSVReader(contents)
         guard let first = rows.next() else { throw file.error("is empty; expected one example per row") }
         if header, first.fields.allSatisfy({ Double($0.text) != nil }) {
             throw file.error(

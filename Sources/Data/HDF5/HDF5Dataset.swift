@@ -3,23 +3,33 @@ import Support
 
 /// A dataset of an open HDF5 file; closed when released.
 final class HDF5Dataset {
-    let id: hid_t
+    private let handle: HDF5Handle
+    var id: hid_t { handle.id }
     let name: String
     /// Keeps the file open at least as long as the dataset.
     private let file: HDF5File
 
     init(in file: HDF5File, named name: String) throws(HDF5Error) {
-        id = H5Dopen2(file.id, name, dnn_h5p_default())
-        guard id >= 0 else { throw HDF5Error("cannot open dataset '\(name)'") }
+        handle = try HDF5Handle(H5Dopen2(file.id, name, dnn_h5p_default()), .dataset, orThrow: "cannot open dataset '\(name)'")
         self.name = name
         self.file = file
     }
 
-    deinit { H5Dclose(id) }
-
     /// The dataset's shape, e.g. [209, 64, 64, 3]; nil for a scalar or empty (null) dataspace.
+    /// A dimension beyond `Int.max` (only a corrupt file claims one) is an error.
     func shape() throws(HDF5Error) -> [Int]? {
-        try HDF5Dataspace(of: self).dimensions()
+        let space = try HDF5Handle(H5Dget_space(id), .dataspace, orThrow: "cannot read the shape of dataset '\(name)'")
+        guard H5Sget_simple_extent_type(space.id) == H5S_SIMPLE else { return nil }
+        let rank = H5Sget_simple_extent_ndims(space.id)
+        guard rank >= 0 else { throw HDF5Error("cannot read a dataset's rank") }
+        var dims = [hsize_t](repeating: 0, count: Int(rank))
+        guard H5Sget_simple_extent_dims(space.id, &dims, nil) >= 0 else { throw HDF5Error("cannot read a dataset's shape") }
+        var shape: [Int] = []
+        for dim in dims {
+            guard let size = Int(exactly: dim) else { throw HDF5Error("dimension \(dim) is out of range") }
+            shape.append(size)
+        }
+        return shape
     }
 
     /// The dataset's element type, as stored in the file.
@@ -30,10 +40,9 @@ final class HDF5Dataset {
     /// Whether the data passes through filters (compression, checksums) on its way to
     /// disk, so the bytes it holds in the file may be fewer than its elements' bytes.
     func isFiltered() throws(HDF5Error) -> Bool {
-        let properties = H5Dget_create_plist(id)
-        guard properties >= 0 else { throw HDF5Error("cannot read the properties of dataset '\(name)'") }
-        defer { H5Pclose(properties) }
-        return H5Pget_nfilters(properties) > 0
+        let properties = try HDF5Handle(
+            H5Dget_create_plist(id), .propertyList, orThrow: "cannot read the properties of dataset '\(name)'")
+        return H5Pget_nfilters(properties.id) > 0
     }
 
     /// Reads every element converted to float64; the dataset must hold `count` elements.
@@ -55,45 +64,15 @@ final class HDF5Dataset {
     }
 }
 
-/// The dataspace (shape) of a dataset; closed when released.
-final class HDF5Dataspace {
-    let id: hid_t
-
-    init(of dataset: HDF5Dataset) throws(HDF5Error) {
-        id = H5Dget_space(dataset.id)
-        guard id >= 0 else { throw HDF5Error("cannot read the shape of dataset '\(dataset.name)'") }
-    }
-
-    deinit { H5Sclose(id) }
-
-    /// The extent of a simple dataspace, outermost dimension first; nil for a scalar or
-    /// null dataspace. A dimension beyond `Int.max` (only a corrupt file claims one) is an
-    /// error.
-    func dimensions() throws(HDF5Error) -> [Int]? {
-        guard H5Sget_simple_extent_type(id) == H5S_SIMPLE else { return nil }
-        let rank = H5Sget_simple_extent_ndims(id)
-        guard rank >= 0 else { throw HDF5Error("cannot read a dataset's rank") }
-        var dims = [hsize_t](repeating: 0, count: Int(rank))
-        guard H5Sget_simple_extent_dims(id, &dims, nil) >= 0 else { throw HDF5Error("cannot read a dataset's shape") }
-        var shape: [Int] = []
-        for dim in dims {
-            guard let size = Int(exactly: dim) else { throw HDF5Error("dimension \(dim) is out of range") }
-            shape.append(size)
-        }
-        return shape
-    }
-}
-
 /// The element type of a dataset as stored in the file; closed when released.
 final class HDF5Datatype {
-    let id: hid_t
+    private let handle: HDF5Handle
+    var id: hid_t { handle.id }
 
     init(of dataset: HDF5Dataset) throws(HDF5Error) {
-        id = H5Dget_type(dataset.id)
-        guard id >= 0 else { throw HDF5Error("cannot read the type of dataset '\(dataset.name)'") }
+        handle = try HDF5Handle(
+            H5Dget_type(dataset.id), .datatype, orThrow: "cannot read the type of dataset '\(dataset.name)'")
     }
-
-    deinit { H5Tclose(id) }
 
     /// Bytes per element in the file.
     var size: Int { H5Tget_size(id) }
@@ -107,9 +86,10 @@ final class HDF5Datatype {
         case H5T_INTEGER: return HDF5ElementType(integerOfSize: size, signed: H5Tget_sign(id) == H5T_SGN_2)
         case H5T_FLOAT: return HDF5ElementType(floatOfSize: size)
         case H5T_ENUM:
-            let base = H5Tget_super(id)
-            defer { H5Tclose(base) }
-            return HDF5ElementType(integerOfSize: H5Tget_size(base), signed: H5Tget_sign(base) == H5T_SGN_2)
+            guard let base = try? HDF5Handle(H5Tget_super(id), .datatype, orThrow: "cannot read an enum's base type") else {
+                return nil
+            }
+            return HDF5ElementType(integerOfSize: H5Tget_size(base.id), signed: H5Tget_sign(base.id) == H5T_SGN_2)
         default: return nil
         }
     }

@@ -2,8 +2,8 @@ import CHDF5
 import Foundation
 import Support
 
-// A thin, read-only wrapper of libhdf5: owned handles in final classes that close them in
-// `deinit`, failures as `HDF5Error` values carrying libhdf5's own message. Only what the
+// A thin, read-only wrapper of libhdf5: owned ids in `HDF5Handle`s that close them when
+// released, failures as `HDF5Error` values carrying libhdf5's own message. Only what the
 // dataset stage needs; `Dataset+HDF5.swift` turns these errors into diagnostics.
 
 /// A failed libhdf5 call: what was attempted and the innermost message of libhdf5's error
@@ -50,7 +50,8 @@ func withHDF5<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
 
 /// An HDF5 file open for reading; closed when released.
 final class HDF5File {
-    let id: hid_t
+    private let handle: HDF5Handle
+    var id: hid_t { handle.id }
 
     /// Whether the file at `path` starts with the HDF5 signature.
     static func hasSignature(atPath path: String) -> Bool {
@@ -65,15 +66,11 @@ final class HDF5File {
     /// where the file system supports one, and reading anyway where it does not (some NFS
     /// and cluster file systems), rather than failing with "unable to lock file".
     init(readingAtPath path: String) throws(HDF5Error) {
-        let access = H5Pcreate(dnn_h5p_file_access())
-        guard access >= 0 else { throw HDF5Error("cannot create file access properties") }
-        defer { H5Pclose(access) }
-        H5Pset_file_locking(access, true, true)
-        id = H5Fopen(path, dnn_h5f_acc_rdonly(), access)
-        guard id >= 0 else { throw HDF5Error("cannot open the file") }
+        let access = try HDF5Handle(
+            H5Pcreate(dnn_h5p_file_access()), .propertyList, orThrow: "cannot create file access properties")
+        H5Pset_file_locking(access.id, true, true)
+        handle = try HDF5Handle(H5Fopen(path, dnn_h5f_acc_rdonly(), access.id), .file, orThrow: "cannot open the file")
     }
-
-    deinit { H5Fclose(id) }
 
     /// The names of the datasets in the root group, in name order (groups and other
     /// objects left out).
@@ -105,13 +102,10 @@ final class HDF5File {
             H5Eclear2(dnn_h5e_default())
             return .missing
         }
-        let object = H5Oopen(id, name, dnn_h5p_default())
-        guard object >= 0 else {
-            H5Eclear2(dnn_h5e_default())
+        guard let object = try? HDF5Handle(H5Oopen(id, name, dnn_h5p_default()), .object, orThrow: "") else {
             return .missing
         }
-        defer { H5Oclose(object) }
-        return H5Iget_type(object) == H5I_DATASET ? .dataset : .other
+        return H5Iget_type(object.id) == H5I_DATASET ? .dataset : .other
     }
 
     /// Opens the dataset at `name`.
