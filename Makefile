@@ -1,9 +1,9 @@
-# dnn-run: make run (train the course's 5-layer cat model), make test, make bench.
+# dnn-run: make run (train the course's 5-layer cat model), make reproduce, make test, make bench.
 SWIFT ?= swift
 APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev pkg-config
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run test check-parity bench fuzz clean
+.PHONY: all deps build release run reproduce test check-parity bench fuzz clean
 
 all: release
 
@@ -26,6 +26,12 @@ release: deps
 
 run: release
 	$(BIN) experiments/cat_5layer.yaml
+
+# Train both course models (into a temporary folder) and compare their costs and accuracies
+# with the numbers the course's notebook printed (experiments/course_numbers.tsv); exit 1 if
+# a compared digit differs.
+reproduce: release
+	sh experiments/reproduce.sh $(BIN)
 
 test: deps
 	$(SWIFT) build --product dnn-run
