@@ -32,11 +32,16 @@ public struct RunExecutor: Sendable {
     public var data: DataStore
     public var board: ProgressBoard
     public var blasThreads: Int
+    /// Where and how this invocation started, for every manifest it writes.
+    public var provenance: Provenance?
+    /// Replace runs of a different spec (`--force`), also one another process made meanwhile.
+    public var force = false
 
-    public init(data: DataStore, board: ProgressBoard, blasThreads: Int) {
+    public init(data: DataStore, board: ProgressBoard, blasThreads: Int, provenance: Provenance? = nil) {
         self.data = data
         self.board = board
         self.blasThreads = blasThreads
+        self.provenance = provenance
     }
 
     /// Trains `run` unless another process is training it: then returns `.busy`, or with
@@ -44,15 +49,24 @@ public struct RunExecutor: Sendable {
     public func execute(_ run: PlannedRun, wait: Bool = false) -> RunOutcome {
         let lock: FileLock
         do {
-            guard let acquired = try RunFolder.lock(run.folder, wait: wait) else {
-                return RunOutcome(run: run, status: .busy)
+            guard let acquired = try RunFolder.lock(run.folder, wait: wait, shouldStop: { Interrupts.shared.isRequested }) else {
+                return RunOutcome(run: run, status: wait ? .interrupted : .busy)
             }
             lock = acquired
         } catch {
             return RunOutcome(run: run, status: .failed("\(error)"))
         }
         defer { lock.release() }
-        // Another process may have made this run since it was planned: take its result.
+        // Another process may have made this run since it was planned: take its result, or
+        // refuse to replace a completed run of a different spec. Checked under the lock, so
+        // nobody else can write the folder until this run is renamed into place.
+        if let now = RunFiles.readManifest(inFolder: run.folder), now.finished != run.previousFinish,
+           now.specSHA256 != run.specHash, now.status == .completed, !force {
+            let message = "'\(PathNames.relativeToWorkingDirectory(run.folder))' now holds a completed run of a different spec, "
+                + "made by another process after this one planned (spec_sha256 \(now.specSHA256.prefix(12))…, this spec "
+                + "\(run.specHash.prefix(12))…); it was left as it is: \(option: .force) replaces it, or give the spec another name"
+            return RunOutcome(run: run, status: .failed(message))
+        }
         if let now = RunFiles.readManifest(inFolder: run.folder), now.finished != run.previousFinish,
            now.specSHA256 == run.specHash {
             switch now.status {
@@ -91,12 +105,22 @@ public struct RunExecutor: Sendable {
         _ run: PlannedRun, into staging: String, engine: EngineKind, reason: String, started: String
     ) throws -> RunOutcome {
         let spec = run.spec
-        try AtomicFile.write(run.specText, to: staging + "/" + RunFile.spec)
+        var files: [FileRecord] = []
+        /// Writes one file of the run into the staging folder and records its size and hash.
+        func write(_ name: String, _ produce: (inout FileSink) throws -> Void) throws {
+            files.append(FileRecord(name: name, try AtomicFile.write(to: staging + "/" + name, produce)))
+        }
+        try write(RunFile.spec) { $0.write(run.specText) }
         var manifest = Manifest(
             status: .completed, specSHA256: run.specHash, datasets: run.datasets,
             dnnRunVersion: dnnRunVersion, engine: engine.rawValue, engineReason: reason,
             blasLibrary: BLAS.library, blasThreads: blasThreads, host: hostName(),
-            started: started, finished: "", iterationsCompleted: 0, error: nil)
+            started: started, finished: "", iterationsCompleted: 0, error: nil, provenance: provenance)
+        /// Writes the manifest, last, naming every other file.
+        func writeManifest() throws {
+            manifest.files = files
+            try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
+        }
 
         let clock = ContinuousClock()
         let start = clock.now
@@ -105,27 +129,30 @@ public struct RunExecutor: Sendable {
             fitted = try fit(run, engine: engine)
         } catch let error as TrainingError {
             let seconds = (clock.now - start).seconds
-            try AtomicFile.write(RunFiles.costsCSV(error.costs), to: staging + "/" + RunFile.costs)
+            try write(RunFile.costs) { $0.write(RunFiles.costsCSV(error.costs)) }
             manifest.finished = timestamp()
             switch error {
             case .nonFiniteCost(let iteration, let cost, let last, _):
                 let value = cost.isNaN ? "NaN" : cost > 0 ? "+infinity" : "-infinity"
-                let message = "the cost became \(value) at iteration \(iteration)"
-                    + (last.map { " (last finite cost \(shortestDecimal($0)))" } ?? "")
-                    + "; the learning rate \(shortestDecimal(spec.learningRate)) is probably too large"
+                let message = iteration == 0
+                    ? "the cost is \(value) at iteration 0, before any update: the initial network's output is not "
+                        + "finite on this data; check data.scale and the features for very large values, and model.init"
+                    : "the cost became \(value) at iteration \(iteration)"
+                        + (last.map { " (last finite cost \(shortestDecimal($0)))" } ?? "")
+                        + "; the learning rate \(shortestDecimal(spec.learningRate)) is probably too large"
                 manifest.status = .failed
                 manifest.error = message
                 manifest.iterationsCompleted = iteration
                 let metrics = Metrics(finalCost: nil, trainAccuracy: nil, testAccuracy: nil, seconds: seconds, iterations: iteration)
-                try AtomicFile.write(RunFiles.jsonText(metrics), to: staging + "/" + RunFile.metrics)
-                try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
+                try write(RunFile.metrics) { $0.write(try RunFiles.jsonText(metrics)) }
+                try writeManifest()
                 try RunFolder.moveIntoPlace(staging, run.folder)
                 return RunOutcome(run: run, status: .failed(message), metrics: metrics, engine: engine)
             case .cancelled(let iteration, _):
                 manifest.status = .interrupted
                 manifest.error = "interrupted by \(Interrupts.name(Interrupts.shared.signal ?? SIGINT)) before iteration \(iteration)"
                 manifest.iterationsCompleted = iteration
-                try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
+                try writeManifest()
                 return RunOutcome(run: run, status: .interrupted, engine: engine)
             }
         }
@@ -135,6 +162,11 @@ public struct RunExecutor: Sendable {
         var testAccuracy: Double?
         if let testSplit = spec.test {
             let test = try data.dataset(testSplit, scale: spec.scale, keep: false)
+            // Record the hash of the bytes the accuracy comes from (the file may have
+            // been replaced since planning).
+            for k in manifest.datasets.indices where manifest.datasets[k].split == "test" {
+                manifest.datasets[k].sha256 = test.sha256
+            }
             let predictions = predict(test.X, result.parameters, hidden: spec.hiddenActivation, output: spec.outputActivation)
             testAccuracy = accuracy(predictions: predictions, labels: test.Y)
         }
@@ -144,10 +176,10 @@ public struct RunExecutor: Sendable {
             testAccuracy: testAccuracy, seconds: seconds, iterations: spec.iterations)
         manifest.finished = timestamp()
         manifest.iterationsCompleted = spec.iterations
-        try AtomicFile.write(RunFiles.costsCSV(result.costs), to: staging + "/" + RunFile.costs)
-        try AtomicFile.write(to: staging + "/" + RunFile.parameters) { RunFiles.writeParametersJSON(result.parameters, to: &$0) }
-        try AtomicFile.write(RunFiles.jsonText(metrics), to: staging + "/" + RunFile.metrics)
-        try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
+        try write(RunFile.costs) { $0.write(RunFiles.costsCSV(result.costs)) }
+        try write(RunFile.parameters) { RunFiles.writeParametersJSON(result.parameters, to: &$0) }
+        try write(RunFile.metrics) { $0.write(try RunFiles.jsonText(metrics)) }
+        try writeManifest()
         try RunFolder.moveIntoPlace(staging, run.folder)
         return RunOutcome(run: run, status: .completed, metrics: metrics, engine: engine)
     }

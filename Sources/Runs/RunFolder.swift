@@ -56,12 +56,13 @@ enum RunFolder {
     }
 
     /// An exclusive lock on the run in `folder`, through the lock file `.lock-<name>`
-    /// beside it: nil when another process holds it, or with `wait`, once it is free.
-    static func lock(_ folder: String, wait: Bool = false) throws -> FileLock? {
+    /// beside it: nil when another process holds it, or with `wait`, once it is free
+    /// (nil if `shouldStop` answers true first).
+    static func lock(_ folder: String, wait: Bool = false, shouldStop: @escaping () -> Bool = { false }) throws -> FileLock? {
         let parent = (folder as NSString).deletingLastPathComponent
         try createDirectory(parent)
         let path = parent + "/.lock-" + (folder as NSString).lastPathComponent
-        return try failing { () throws(FileError) in try FileLock.acquire(at: path, wait: wait) }
+        return try failing { () throws(FileError) in try FileLock.acquire(at: path, wait: wait, shouldStop: shouldStop) }
     }
 
     /// Runs `body`, turning its `FileError` into the diagnostic of a results file.

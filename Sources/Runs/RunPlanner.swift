@@ -196,6 +196,8 @@ public enum RunPlanner {
             let changed = now.keys.sorted().filter { before[$0] != now[$0] }
             return .success(.toRun(reason: "the \(changed.joined(separator: " and ")) data changed since it ran"))
         }
+        let damage = RunFiles.damage(inFolder: folder, manifest: manifest)
+        if !damage.isEmpty { return .success(.toRun(reason: "damaged: " + damage.joined(separator: "; "))) }
         return .success(.upToDate)
     }
 }

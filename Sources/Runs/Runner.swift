@@ -40,6 +40,8 @@ public struct RunnerOptions: Sendable {
     public var progress: ProgressStyle = .quiet
     /// BLAS threads per run; nil means cores / jobs (at least 1), so jobs never oversubscribe.
     public var blasThreads: Int?
+    /// The command line that started this invocation, for the manifests' provenance.
+    public var commandLine: [String] = []
     /// Stop starting runs after the first that fails; runs in flight finish.
     public var failFast = false
     /// Keeps the experiment's own files (summary, plot) up to date as runs end.
@@ -95,14 +97,17 @@ public struct Runner {
         let selected = planned.enumerated().filter { options.shard?.contains(pointIndex: $0.offset) ?? true }.map(\.element)
         let toRun = selected.filter { $0.state != .upToDate }
         let runner = Runner(options: options, totalRuns: toRun.count)
-        return runner.execute(selected, data: data, isSweep: plan.points.contains { $0.folderName != nil })
+        let provenance = Provenance.current(command: options.commandLine, specFile: plan.base.specPath)
+        return runner.execute(selected, data: data, isSweep: plan.points.contains { $0.folderName != nil },
+                              provenance: provenance)
     }
 
-    private func execute(_ runs: [PlannedRun], data: DataStore, isSweep: Bool) -> RunReport {
+    private func execute(_ runs: [PlannedRun], data: DataStore, isSweep: Bool, provenance: Provenance) -> RunReport {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let jobs = max(1, min(options.jobs, runs.count))
         let threads = options.blasThreads ?? max(1, cores / jobs)
-        let executor = RunExecutor(data: data, board: board, blasThreads: threads)
+        var executor = RunExecutor(data: data, board: board, blasThreads: threads, provenance: provenance)
+        executor.force = options.force
         let summaryLock = NSLock()
 
         var outcomes = [RunOutcome?](repeating: nil, count: runs.count)
@@ -113,6 +118,11 @@ public struct Runner {
             board.print(describe(outcomes[i]!))
         }
         Interrupts.shared.install()
+        for parent in Set(runs.map { ($0.folder as NSString).deletingLastPathComponent }) {
+            for name in Litter.remove(in: parent) {
+                board.print("removed \(name), left in \(PathNames.relativeToWorkingDirectory(parent)) by a dnn-run process that is gone")
+            }
+        }
 
         let next = NSLock()
         var cursor = 0
@@ -127,6 +137,9 @@ public struct Runner {
                 next.unlock()
                 guard k < pending.count, !Interrupts.shared.isRequested, !stopped else { return }
                 let i = pending[k]
+                if case .toRun(let reason) = runs[i].state, reason != "new" {
+                    board.print("\(runs[i].label): training again (\(reason))")
+                }
                 let outcome = executor.execute(runs[i])
                 results.lock()
                 outcomes[i] = outcome

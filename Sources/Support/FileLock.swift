@@ -16,20 +16,26 @@ public final class FileLock {
     private init(_ file: FileDescriptor) { self.file = file }
 
     /// The lock on the file at `path` (created if missing); when another process holds
-    /// it, nil, or with `wait`, the lock once it is free.
+    /// it, nil, or with `wait`, the lock once it is free. A wait asks `shouldStop` ten
+    /// times a second and gives up (nil) when it answers true, so that Ctrl-C ends a
+    /// wait for another process at once.
     /// - Throws: `FileError` "cannot create the lock file 'PATH': reason".
-    public static func acquire(at path: String, wait: Bool = false) throws(FileError) -> FileLock? {
+    public static func acquire(
+        at path: String, wait: Bool = false, shouldStop: () -> Bool = { false }
+    ) throws(FileError) -> FileLock? {
         let file = try FileSystem.open(
             path, .readWrite, options: .create, permissions: [.ownerReadWrite, .groupRead, .otherRead],
             operation: "cannot create the lock file")
-        do {
+        while true {
             // swift-system has no flock: the one call of the C function.
-            try FileSystem.systemCall("cannot lock", path) { flock(file.rawValue, wait ? LOCK_EX : LOCK_EX | LOCK_NB) }
-        } catch {
-            try? file.close()
-            return nil
+            if (try? FileSystem.systemCall("cannot lock", path) { flock(file.rawValue, LOCK_EX | LOCK_NB) }) != nil {
+                return FileLock(file)
+            }
+            guard wait, !shouldStop() else { break }
+            usleep(100_000)
         }
-        return FileLock(file)
+        try? file.close()
+        return nil
     }
 
     /// Releases the lock.

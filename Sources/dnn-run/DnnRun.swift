@@ -93,6 +93,7 @@ struct Run: ParsableCommand {
         options.progress = .automatic(quiet: quiet)
         options.observer = ExperimentFiles()
         options.failFast = failFast
+        options.commandLine = CommandLine.arguments
         let report = try Runner.run(plan, options: options)
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
