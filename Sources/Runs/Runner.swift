@@ -54,8 +54,9 @@ public struct RunnerOptions: Sendable {
 /// (Reports: summary.csv, costs.svg) keeps the experiment's own files up to date without
 /// the runner knowing them.
 public protocol ExperimentObserver: Sendable {
-    /// A run in `experimentFolder` ended (trained, failed, or taken from another process).
-    func runEnded(experimentFolder: String) throws
+    /// The run in `runFolder`, inside `experimentFolder`, ended (trained, failed, or taken
+    /// from another process).
+    func runEnded(experimentFolder: String, runFolder: String) throws
     /// This invocation is done with `experimentFolder`.
     func sweepEnded(experimentFolder: String) throws
 }
@@ -108,7 +109,6 @@ public struct Runner {
         let threads = options.blasThreads ?? max(1, cores / jobs)
         var executor = RunExecutor(data: data, board: board, blasThreads: threads, provenance: provenance)
         executor.force = options.force
-        let summaryLock = NSLock()
 
         var outcomes = [RunOutcome?](repeating: nil, count: runs.count)
         let pending = runs.indices.filter { runs[$0].state != .upToDate }
@@ -151,14 +151,12 @@ public struct Runner {
                 }
                 if outcome.status != .busy { board.print(describe(outcome)) }
                 if isSweep, outcome.status != .busy, let observer = options.observer {
-                    summaryLock.lock()
                     let experiment = (runs[i].folder as NSString).deletingLastPathComponent
                     do {
-                        try observer.runEnded(experimentFolder: experiment)
+                        try observer.runEnded(experimentFolder: experiment, runFolder: runs[i].folder)
                     } catch {
                         board.print("warning: cannot write summary.csv: \(error)", toStandardError: true)
                     }
-                    summaryLock.unlock()
                 }
             }
         }
