@@ -95,23 +95,23 @@ extension SweepPoint {
 
 extension ExperimentSpec {
     /// The canonical text of an assignable key's value (see `Assignment`); `written` is
-    /// the node the value came from, for the keys printed as written.
+    /// the node the value came from. Data splits print as written, so folder names never
+    /// hold the absolute paths they resolve to.
     func canonicalValue(of key: String, written: YAMLNode?) -> String {
-        switch key {
-        case "data.scale": return "\(scale)"
-        case "model.layer_dims": return layerDims.map(String.init).joined(separator: "x")
-        case "model.hidden_activation": return hiddenActivation.rawValue
-        case "model.output_activation": return outputActivation.rawValue
-        case "model.init":
-            if case .scaled(let scale) = initializer { return "scaled-\(scale)" }
-            return initializer.name
-        case "training.learning_rate": return "\(learningRate)"
-        case "training.iterations": return "\(iterations)"
-        case "training.seed": return "\(seed)"
-        case "training.record_every": return "\(recordEvery)"
-        case "training.engine": return engine.rawValue
-        default: return written.map(Self.writtenText) ?? "null"
+        guard let entry = SpecSchema.key(key), !entry.namesFoldersAsWritten else {
+            return written.map(Self.writtenText) ?? "null"
         }
+        return entry.canonical(self) ?? "null"
+    }
+
+    /// The canonical text of every key of `data`, `model` and `training` with a value, by
+    /// dotted key: what compare shows of a run (`name` and `description` only label it).
+    /// Data splits are their absolute path, with their options after `+`.
+    public var canonicalValues: [String: String] {
+        Dictionary(
+            uniqueKeysWithValues: SpecSchema.keys.filter(\.isAssignable).compactMap { key in
+                key.canonical(self).map { (key.key, $0) }
+            })
     }
 
     /// A node as written: a scalar's text (`null` for nothing), a list's elements joined
