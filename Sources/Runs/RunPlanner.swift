@@ -61,7 +61,7 @@ public enum RunPlanner {
             }
             let experiment = resultsDirectory + "/" + spec.name
             let folder = point.folderName.map { experiment + "/" + $0 } ?? experiment
-            let specText = spec.resolvedYAML(dataPathsRelativeTo: folder)
+            let specText = spec.resolvedYAML
             let hash = spec.specSHA256
             let state = decide(folder: folder, specHash: hash, datasets: records, force: force)
             switch state {

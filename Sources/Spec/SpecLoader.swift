@@ -4,7 +4,7 @@ import Support
 import Data
 import Glibc
 
-/// The spec stage: a spec file and `--set` overrides in, a validated `Sweep` out.
+/// The spec stage: a spec file and overrides in, a validated `Sweep` out.
 ///
 ///     let plan = try SpecLoader.load(path: "experiments/cat_5layer.yaml", overrides: [
 ///         SpecOverride("training.learning_rate=0.01", at: .flag("--set training.learning_rate=0.01"))])

@@ -3,7 +3,7 @@ import Data
 
 /// What a spec asks to run: every point of its sweep, each validated, in a stable order.
 ///
-/// A spec with no sweep and no `--set` has one point with no assignments, whose results
+/// A spec with no sweep and no override has one point with no assignments, whose results
 /// go in `results/<name>/`; otherwise each point has a folder of its own inside it.
 public struct Sweep: Equatable, Sendable {
     /// The points in grid order: sweep keys in the order written, values in the order
@@ -19,13 +19,13 @@ public struct Sweep: Equatable, Sendable {
     /// point's. All points share its `name` and `specPath`.
     public var base: ExperimentSpec { points[0].spec }
 
-    /// The keys points assign (swept and `--set`), sorted: the columns a summary adds.
+    /// The keys points assign (swept and overridden), sorted: the columns a summary adds.
     public var assignedKeys: [String] { points[0].assignments.map(\.key) }
 }
 
 /// One run of a plan: its spec and the keys that set it apart.
 public struct SweepPoint: Equatable, Sendable {
-    /// The swept and `--set` keys with this point's values, sorted by key.
+    /// The swept and overridden keys with this point's values, sorted by key.
     public var assignments: [Assignment]
     public var spec: ExperimentSpec
     /// The folder inside `results/<name>/`, e.g. `training.learning_rate=0.01,training.seed=2`;
