@@ -45,7 +45,7 @@ let package = Package(
         // Spec: YAML in, one schema table, a validated plan of runs out.
         .target(name: "Spec", dependencies: ["Support", "Data", "DeepNet", "CYAML"], swiftSettings: optimized),
         // Runs: planning, training, run folders, manifests, progress, interrupts.
-        .target(name: "Runs", dependencies: ["Spec", "Data", "Support", "DeepNet", "CostPlot"], swiftSettings: optimized),
+        .target(name: "Runs", dependencies: ["Spec", "Data", "Support", "DeepNet"], swiftSettings: optimized),
         // Reports: summary, compare, verify, the plots' glue.
         .target(name: "Reports", dependencies: ["Runs", "Spec", "Data", "Support", "DeepNet", "CostPlot"]),
         // CostPlot: the SVG renderer of cost curves (Foundation only).
@@ -73,6 +73,8 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "Support", "DeepNet", "TestSupport", "CHDF5"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "Data", "Support", "DeepNet", "TestSupport"]),
         .testTarget(name: "CostPlotTests", dependencies: ["CostPlot"]),
-        .testTarget(name: "CLITests", dependencies: ["Runs", "Spec", "Support", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["Runs", "Spec", "Data", "DeepNet", "Support", "TestSupport"],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -69,22 +69,43 @@ public enum RunTable {
             ]
             return [PathNames.relativeToWorkingDirectory(run.folder)] + keys + metrics
         }
-        if let sortKey, let column = header.firstIndex(of: sortKey) {
-            rows.sort { a, b in
-                switch (Double(a[column]), Double(b[column])) {
-                case let (x?, y?): return x < y
-                case (_?, nil): return true
-                case (nil, _?): return false
-                default: return a[column] < b[column]
-                }
-            }
+        if let sortKey, header.contains(sortKey) {
+            rows = sorted(rows, header: header, by: sortKey)
         } else if let sortKey, !allKeys.contains(sortKey) {
             // A spec key that is the same in every run sorts nothing; anything else is a typo.
-            throw Diagnostic("no such column; the columns are \(header.joined(separator: ", "))",
-                             at: .flag("--sort \(sortKey)"),
-                             hint: Suggestion.hint(for: sortKey, among: header))
+            throw UnknownColumn(name: sortKey, columns: header)
         }
         return (header, rows)
+    }
+
+    /// `rows` sorted by the column `key` of `header`: numerically where both cells are
+    /// numbers (numbers before text), by text otherwise; stable.
+    public static func sorted(_ rows: [[String]], header: [String], by key: String) -> [[String]] {
+        guard let column = header.firstIndex(of: key) else { return rows }
+        return rows.enumerated().sorted { a, b in
+            let (x, y) = (a.element[column], b.element[column])
+            switch (Double(x), Double(y)) {
+            case let (p?, q?) where p != q: return p < q
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil) where x != y: return x < y
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
+    }
+
+    /// A sort key that is no column of the table.
+    public struct UnknownColumn: Error, Sendable {
+        public var name: String
+        public var columns: [String]
+
+        public init(name: String, columns: [String]) {
+            self.name = name
+            self.columns = columns
+        }
+        /// "no such column; the columns are run, status, ..."
+        public var message: String { "no such column; the columns are \(columns.joined(separator: ", "))" }
+        public var hint: String { Suggestion.hint(for: name, among: columns) }
     }
 
     private static func format(_ x: Double?) -> String { x.map(shortestDecimal) ?? "" }
@@ -97,7 +118,8 @@ public enum RunTable {
         case .json:
             let objects = rows.map { row in
                 JSONValue.object(zip(header, row).map { key, value in
-                    (key, Double(value).map(JSONValue.number) ?? (value.isEmpty ? .null : .string(value)))
+                    (key, Int(value).map(JSONValue.int) ?? Double(value).map(JSONValue.number)
+                        ?? (value.isEmpty ? .null : .string(value)))
                 })
             }
             return JSONValue.array(objects).rendered()

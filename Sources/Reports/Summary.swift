@@ -51,9 +51,63 @@ public enum Summary {
         return text
     }
 
-    /// Rewrites `summary.csv` of an experiment folder.
+    /// `summary.json`: every run (its folder, swept values, status and metrics) and every
+    /// group of runs that differ only by `training.seed`, with n, mean, std, min and max
+    /// of each metric (`RunGroups`), for scripts and DVC:
+    ///
+    ///     {"runs": [{"folder": "...", "values": {"training.seed": 1, ...}, "status": "completed",
+    ///                "metrics": {"final_cost": 0.08, ...}}, ...],
+    ///      "groups": {"by": ["training.learning_rate"], "groups": [{"values": {...}, "n": 3, ...}]}}
+    public static func json(_ rows: [Row]) -> JSONValue {
+        let runs = rows.map { row -> JSONValue in
+            .object([
+                ("folder", .string(row.folder)),
+                ("values", .object(row.assignments.map { ($0.key, typed($0.value)) })),
+                ("status", row.manifest.map { .string($0.status.rawValue) } ?? .null),
+                ("metrics", .object([
+                    ("final_cost", number(row.metrics?.finalCost)),
+                    ("train_accuracy", number(row.metrics?.trainAccuracy)),
+                    ("test_accuracy", number(row.metrics?.testAccuracy)),
+                    ("seconds", number(row.metrics?.seconds)),
+                    ("iterations", row.metrics.map { .int($0.iterations) } ?? .null),
+                ])),
+            ])
+        }
+        let members = rows.map { row in
+            RunGroups.Member(
+                values: Dictionary(row.assignments.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                status: row.manifest?.status, metrics: row.metrics)
+        }
+        let keys = (try? RunGroups.keys(.allExcept(["training.seed"]), of: members)) ?? []
+        let groups = RunGroups.groups(members, by: keys).map { group -> JSONValue in
+            .object([
+                ("values", .object(zip(keys, group.values).map { ($0, typed($1)) })),
+                ("n", .int(group.runs - group.notCompleted)),
+                ("not_completed", .int(group.notCompleted)),
+            ] + group.statistics.map { metric, s in
+                (metric, .object([
+                    ("mean", number(s.mean)), ("std", number(s.std)), ("min", number(s.min)), ("max", number(s.max)),
+                ]))
+            })
+        }
+        return .object([
+            ("runs", .array(runs)),
+            ("groups", .object([("by", .array(keys.map(JSONValue.string))), ("groups", .array(groups))])),
+        ])
+    }
+
+    private static func number(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
+
+    /// A canonical value as JSON: an integer or a number when it reads as one, else text.
+    private static func typed(_ value: String) -> JSONValue {
+        Int(value).map(JSONValue.int) ?? Double(value).map(JSONValue.number) ?? .string(value)
+    }
+
+    /// Rewrites `summary.csv` and `summary.json` of an experiment folder.
     public static func write(experimentFolder: String) throws {
-        try AtomicFile.write(csv(rows(in: experimentFolder)), to: experimentFolder + "/summary.csv")
+        let rows = rows(in: experimentFolder)
+        try AtomicFile.write(csv(rows), to: experimentFolder + "/summary.csv")
+        try AtomicFile.write(json(rows).rendered(), to: experimentFolder + "/summary.json")
     }
 
     /// "a=1,b=x" -> [(a, 1), (b, x)], percent-decoded; [] for a name without '='.

@@ -32,15 +32,21 @@ public final class Interrupts: Sendable {
             for sig in [SIGINT, SIGTERM] {
                 Glibc.signal(sig, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { [self] in
+                source.setEventHandler { [self, source] in  // both live as long as the process
                     let (exchanged, _) = requested.compareExchange(expected: 0, desired: sig, ordering: .relaxed)
-                    if !exchanged {
-                        // The second signal: the user insists.
-                        Glibc.signal(sig, SIG_DFL)
-                        raise(sig)
+                    // Signals that arrive before the handler runs are merged into one event;
+                    // `data` counts them.
+                    if !exchanged || source.data > 1 {
+                        // The second signal: the user insists. Stop now, with the status of
+                        // an interrupted run; a run being written stays in its hidden
+                        // staging folder, so nothing incomplete looks complete. (`raise`
+                        // would signal only this dispatch thread, where signals are
+                        // blocked, and the process would go on.)
+                        StandardStreams.error("\(Self.name(sig)) again: stopping now\n")
+                        _exit(1)
                     }
-                    FileHandle.standardError.write(Data(
-                        "\n\(sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)"): stopping after this iteration; send it again to stop at once\n".utf8))
+                    StandardStreams.error(
+                        "\n\(sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)"): stopping after this iteration; send it again to stop at once\n")
                 }
                 source.resume()
                 sources.append(source)

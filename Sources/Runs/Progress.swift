@@ -88,11 +88,12 @@ public final class ProgressBoard: @unchecked Sendable {
 
     /// Prints a line above the display (a run's summary, a warning) without garbling it.
     public func print(_ line: String, toStandardError: Bool = false) {
+        let line = FrontEndOption.render(line)
         lock.lock()
         defer { lock.unlock() }
         clearBar()
         if toStandardError {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardStreams.error(line + "\n")
         } else {
             Swift.print(line)
             fflush(stdout)
@@ -121,16 +122,16 @@ public final class ProgressBoard: @unchecked Sendable {
         guard !parts.isEmpty else { return }
         let line = prefix + parts.joined(separator: " | ")
         if style == .bar {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            StandardStreams.error("\r\u{1B}[K" + line)
             drewBar = true
         } else {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardStreams.error(line + "\n")
         }
     }
 
     private func clearBar() {
         if drewBar {
-            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            StandardStreams.error("\r\u{1B}[K")
             drewBar = false
         }
     }

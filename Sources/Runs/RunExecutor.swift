@@ -76,7 +76,7 @@ public struct RunExecutor: Sendable {
     private func stageAndTrain(_ run: PlannedRun) throws -> RunOutcome {
         let started = timestamp()
         let examples = try data.dataset(run.spec.train, scale: run.spec.scale).examples
-        let (engine, reason) = chooseEngine(run.spec, examples: examples)
+        let (engine, reason) = chooseEngine(run, examples: examples)
         let staging = try RunFolder.makeStaging(for: run.folder)
         do {
             return try train(run, into: staging, engine: engine, reason: reason, started: started)
@@ -168,13 +168,16 @@ public struct RunExecutor: Sendable {
     }
 
     /// The spec's engine, or for `auto` the one with fewer floating-point operations.
-    private func chooseEngine(_ spec: ExperimentSpec, examples: Int) -> (EngineKind, String) {
+    private func chooseEngine(_ run: PlannedRun, examples: Int) -> (EngineKind, String) {
+        let spec = run.spec
         let (cheaper, counts) = EngineKind.cheaper(
             layerDims: spec.layerDims, examples: examples, iterations: spec.iterations,
             gramIsShared: data.hasDualBasis(spec.train, scale: spec.scale))
         switch spec.engine {
         case .primal: return (.primal, "engine: primal in the spec; \(counts)")
         case .dual: return (.dual, "engine: dual in the spec; \(counts)")
+        case .auto where cheaper == .dual && !run.dualFits:
+            return (.primal, "engine: auto chose primal: the dual engine would have fewer operations but its Gram matrix does not fit in memory; \(counts)")
         case .auto: return (cheaper, "engine: auto chose \(cheaper.rawValue), the fewer operations; \(counts)")
         }
     }

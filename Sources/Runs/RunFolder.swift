@@ -49,7 +49,7 @@ enum RunFolder {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw Diagnostic("cannot create the results directory '\(path)': \((error as NSError).localizedDescription)",
-                             hint: "choose a writable directory with --results")
+                             hint: "choose a writable directory with \(option: .results)")
         }
     }
 }

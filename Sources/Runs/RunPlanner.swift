@@ -24,6 +24,9 @@ public struct PlannedRun: Sendable {
     /// The `finished` time of the run found in the folder when planning, if any: when the
     /// folder later holds a different one, another process has made the run meanwhile.
     public var previousFinish: String?
+    /// Whether the dual engine's Gram matrix fits in memory beside everything else;
+    /// `engine: auto` picks dual only then.
+    public var dualFits = true
 
     public var spec: ExperimentSpec { point.spec }
 
@@ -66,9 +69,13 @@ public enum RunPlanner {
             let state = decide(folder: folder, specHash: hash, datasets: records, force: force)
             switch state {
             case .success(let s):
-                runs.append(PlannedRun(point: point, folder: folder, specText: specText, specHash: hash,
-                                       datasets: records, state: s,
-                                       previousFinish: RunFiles.readManifest(inFolder: folder)?.finished))
+                var run = PlannedRun(point: point, folder: folder, specText: specText, specHash: hash,
+                                     datasets: records, state: s,
+                                     previousFinish: RunFiles.readManifest(inFolder: folder)?.finished)
+                if let train = try? data.dataset(spec.train, scale: spec.scale) {
+                    run.dualFits = dualFits(spec, train: train)
+                }
+                runs.append(run)
             case .failure(let d):
                 problems.append(d)
             }
@@ -95,14 +102,7 @@ public enum RunPlanner {
                     at: spec.locations["model.layer_dims"], key: "model.layer_dims",
                     hint: "set the first entry of layer_dims to \(train.features)"))
             }
-            let needed = EngineKind.memoryEstimate(layerDims: spec.layerDims, examples: train.examples)
-            let available = Double(ProcessInfo.processInfo.physicalMemory)
-            if needed > available {
-                problems.append(Diagnostic(
-                    "model.layer_dims \(spec.layerDims) would need about \(Self.formatBytes(needed)) of memory to train on \(train.examples) examples; this machine has \(Self.formatBytes(available))",
-                    at: spec.locations["model.layer_dims"], key: "model.layer_dims",
-                    hint: "use smaller layers, or run it on a machine with more memory"))
-            }
+            problems += memoryProblems(spec, train: train)
             if let testSplit = spec.test {
                 let test = try data.summary(testSplit, scale: spec.scale)
                 records.append(DatasetRecord(split: "test", path: testSplit.path, sha256: test.sha256))
@@ -121,6 +121,46 @@ public enum RunPlanner {
             problems.append(Diagnostic("\(error)"))
         }
         return problems.isEmpty ? .success(records) : .failure(Diagnostics(problems))
+    }
+
+    /// The memory the engine that will run needs, against the limit in force
+    /// (`MemoryLimit`): a model that no engine can hold is refused; an explicit dual
+    /// engine whose Gram matrix does not fit is refused with the primal engine's need
+    /// (`auto` then simply never picks dual: see `dualFits`).
+    static func memoryProblems(_ spec: ExperimentSpec, train: Dataset, limit: MemoryLimit = .current()) -> [Diagnostic] {
+        let engine: EngineKind = spec.engine == .dual ? .dual : .primal
+        let needed = memoryNeeded(spec, engine: engine, train: train, limit: limit)
+        guard needed > limit.bytes else { return [] }
+        let at = spec.locations["model.layer_dims"]
+        let machine = limit.describe(formatBytes)
+        if engine == .dual {
+            let primal = memoryNeeded(spec, engine: .primal, train: train, limit: limit)
+            if primal <= limit.bytes {
+                return [Diagnostic(
+                    "training.engine: dual would need about \(formatBytes(needed)) of memory to train on \(train.examples) examples (its Gram matrix X^T X is \(train.examples) x \(train.examples)); \(machine)",
+                    at: spec.locations["training.engine"] ?? at, key: "training.engine",
+                    hint: "use 'engine: primal' (or auto), which needs about \(formatBytes(primal))")]
+            }
+        }
+        return [Diagnostic(
+            "model.layer_dims \(spec.layerDims) would need about \(formatBytes(needed)) of memory to train on \(train.examples) examples; \(machine)",
+            at: at, key: "model.layer_dims",
+            hint: "use smaller layers or fewer examples, or run it on a machine with more memory")]
+    }
+
+    /// Bytes training `spec` with `engine` needs: the engine's own (`EngineKind.memoryEstimate`)
+    /// and the training data, unless the limit is of address space, which already counts
+    /// the data loaded.
+    static func memoryNeeded(_ spec: ExperimentSpec, engine: EngineKind, train: Dataset, limit: MemoryLimit) -> Double {
+        let engineBytes = engine.memoryEstimate(layerDims: spec.layerDims, examples: train.examples)
+        if case .addressSpace = limit.source { return engineBytes }
+        return engineBytes + 8 * Double(train.X.count + train.Y.count)
+    }
+
+    /// Whether the dual engine's Gram matrix fits beside everything else: `auto` picks
+    /// dual only then.
+    static func dualFits(_ spec: ExperimentSpec, train: Dataset, limit: MemoryLimit = .current()) -> Bool {
+        memoryNeeded(spec, engine: .dual, train: train, limit: limit) <= limit.bytes
     }
 
     /// "1.5 GB", "32.0 TB": a size for a message.
@@ -142,11 +182,11 @@ public enum RunPlanner {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             return .success(.toRun(reason: "new"))
         }
-        if force { return .success(.toRun(reason: "--force")) }
+        if force { return .success(.toRun(reason: "forced")) }
         guard isDirectory.boolValue, let manifest = RunFiles.readManifest(inFolder: folder) else {
             return .failure(Diagnostic(
                 "'\(folder)' exists but is not a dnn-run result (no readable manifest.json)",
-                hint: "move it away, choose another --results directory, or pass --force to replace it"))
+                hint: "move it away, choose another \(option: .results) directory, or pass \(option: .force) to replace it"))
         }
         switch manifest.status {
         case .failed: return .success(.toRun(reason: "failed before: \(manifest.error ?? "unknown error")"))
@@ -156,7 +196,7 @@ public enum RunPlanner {
         guard manifest.specSHA256 == specHash else {
             return .failure(Diagnostic(
                 "'\(folder)' holds a completed run of a different spec (spec_sha256 \(manifest.specSHA256.prefix(12))…, now \(specHash.prefix(12))…)",
-                hint: "pass --force to retrain and replace it, or change the spec's name to keep both; `diff` its spec.yaml to see what changed"))
+                hint: "pass \(option: .force) to retrain and replace it, or change the spec's name to keep both; `diff` its spec.yaml to see what changed"))
         }
         let before = Dictionary(manifest.datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })
         let now = Dictionary(datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })

@@ -40,6 +40,8 @@ public struct RunnerOptions: Sendable {
     public var progress: ProgressStyle = .quiet
     /// BLAS threads per run; nil means cores / jobs (at least 1), so jobs never oversubscribe.
     public var blasThreads: Int?
+    /// Stop starting runs after the first that fails; runs in flight finish.
+    public var failFast = false
     /// Keeps the experiment's own files (summary, plot) up to date as runs end.
     public var observer: (any ExperimentObserver)?
 
@@ -59,11 +61,16 @@ public protocol ExperimentObserver: Sendable {
 /// What an invocation did, run by run.
 public struct RunReport: Sendable {
     public var outcomes: [RunOutcome]
+    /// Runs left untrained because a signal stopped the invocation.
+    public var notStarted = 0
+    /// Whether SIGINT or SIGTERM stopped the invocation (even after its last run).
+    public var interrupted = false
 
     /// 0 when every run is completed or up to date; 1 when any failed, was interrupted
-    /// or is held by another process.
+    /// or is held by another process, or a signal stopped the invocation.
     public var exitStatus: Int32 {
-        outcomes.allSatisfy { $0.status == .completed || $0.status == .upToDate } ? 0 : 1
+        let allDone = outcomes.allSatisfy { $0.status == .completed || $0.status == .upToDate }
+        return allDone && notStarted == 0 && !interrupted ? 0 : 1
     }
 }
 
@@ -109,19 +116,26 @@ public struct Runner {
 
         let next = NSLock()
         var cursor = 0
+        var firstFailure: Int?
         let results = NSLock()
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while true {
                 next.lock()
                 let k = cursor
                 cursor += 1
+                let stopped = firstFailure != nil
                 next.unlock()
-                guard k < pending.count, !Interrupts.shared.isRequested else { return }
+                guard k < pending.count, !Interrupts.shared.isRequested, !stopped else { return }
                 let i = pending[k]
                 let outcome = executor.execute(runs[i])
                 results.lock()
                 outcomes[i] = outcome
                 results.unlock()
+                if options.failFast, case .failed = outcome.status {
+                    next.lock()
+                    if firstFailure == nil { firstFailure = i }
+                    next.unlock()
+                }
                 if outcome.status != .busy { board.print(describe(outcome)) }
                 if isSweep, outcome.status != .busy, let observer = options.observer {
                     summaryLock.lock()
@@ -137,7 +151,7 @@ public struct Runner {
         }
         // Runs another process was training: wait for it and take its result, so that
         // every process sharing a sweep ends with the whole picture.
-        for i in outcomes.indices where outcomes[i]?.status == .busy && !Interrupts.shared.isRequested {
+        for i in outcomes.indices where outcomes[i]?.status == .busy && !Interrupts.shared.isRequested && firstFailure == nil {
             board.print("\(runs[i].label): waiting for the other dnn-run process training it")
             let outcome = executor.execute(runs[i], wait: true)
             outcomes[i] = outcome
@@ -152,8 +166,9 @@ public struct Runner {
             }
         }
         let done = outcomes.compactMap { $0 }
-        reportEnd(done, notStarted: outcomes.filter { $0 == nil }.count)
-        return RunReport(outcomes: done)
+        let notStarted = outcomes.filter { $0 == nil }.count
+        reportEnd(done, notStarted: notStarted, stoppedAt: firstFailure.map { runs[$0] })
+        return RunReport(outcomes: done, notStarted: notStarted, interrupted: Interrupts.shared.isRequested)
     }
 
     /// One line per run: its metrics and folder, or why it did not train.
@@ -161,7 +176,7 @@ public struct Runner {
         let place = PathNames.relativeToWorkingDirectory(o.run.folder)
         switch o.status {
         case .upToDate:
-            return "\(o.run.label): up to date (\(place)); --force retrains it"
+            return "\(o.run.label): up to date (\(place)); \(option: .force) retrains it"
         case .completed:
             guard let m = o.metrics else { return "\(o.run.label): completed -> \(place)" }
             var text = "\(o.run.label): final cost \(m.finalCost.map { String(format: "%.6f", $0) } ?? "-")"
@@ -178,7 +193,7 @@ public struct Runner {
         }
     }
 
-    private func reportEnd(_ outcomes: [RunOutcome], notStarted: Int) {
+    private func reportEnd(_ outcomes: [RunOutcome], notStarted: Int, stoppedAt failure: PlannedRun?) {
         let failed = outcomes.filter { if case .failed = $0.status { return true } else { return false } }
         if outcomes.count + notStarted > 1 {
             var counts: [String] = []
@@ -190,8 +205,13 @@ public struct Runner {
             if upToDate > 0 { counts.append("\(upToDate) up to date") }
             if !failed.isEmpty { counts.append("\(failed.count) failed") }
             if busy > 0 { counts.append("\(busy) busy elsewhere") }
-            if interrupted > 0 { counts.append("\(interrupted) not finished (interrupted)") }
+            if failure != nil, notStarted > 0 { counts.append("\(notStarted) not started (stopped at the first failure)") }
+            let stoppedBySignal = interrupted - (failure != nil ? notStarted : 0)
+            if stoppedBySignal > 0 { counts.append("\(stoppedBySignal) not finished (interrupted)") }
             board.print("\(outcomes.count + notStarted) runs: " + counts.joined(separator: ", "))
+        }
+        if let failure {
+            board.print("stopped at the first failed run: \(PathNames.relativeToWorkingDirectory(failure.folder))")
         }
         if !failed.isEmpty && outcomes.count > 1 {
             board.print("failed runs:")

@@ -53,7 +53,7 @@ public enum AtomicFile {
     public static func systemError(_ what: String, _ path: String) -> Diagnostic {
         let reason = String(cString: strerror(errno))
         return Diagnostic("\(what) '\(path)': \(reason)",
-                          hint: "check that the results directory is writable and its disk has space, or choose another with --results")
+                          hint: "check that the results directory is writable and its disk has space, or choose another with \(option: .results)")
     }
 }
 

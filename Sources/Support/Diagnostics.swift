@@ -42,7 +42,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         var text = location.map { "\($0): error: " } ?? "error: "
         text += message
         if let hint { text += "\n  hint: \(hint)" }
-        return text
+        return FrontEndOption.render(text)
     }
 }
 

@@ -22,20 +22,22 @@ struct DnnRun: ParsableCommand {
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
     /// become status 2 (its own default is 64).
     static func main() {
+        StandardStreams.prepare()
+        FrontEndOption.spelling = { "--\($0.rawValue)" }
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch let diagnostics as Diagnostics {
-            FileHandle.standardError.write(Data((diagnostics.description + "\n").utf8))
+            StandardStreams.error(diagnostics.description + "\n")
             Foundation.exit(2)
         } catch let diagnostic as Diagnostic {
-            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+            StandardStreams.error(diagnostic.description + "\n")
             Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            StandardStreams.error(fullMessage(for: error) + "\n")
             Foundation.exit(2)
         }
     }
@@ -67,6 +69,9 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N).", valueName: "I/N"))
     var shard: String?
 
+    @Flag(help: "Stop starting runs after the first one fails (runs in flight finish); exit 1 naming it.")
+    var failFast = false
+
     @Flag(help: "No progress display; only the summary lines and errors.")
     var quiet = false
 
@@ -87,6 +92,7 @@ struct Run: ParsableCommand {
         options.blasThreads = blasThreads
         options.progress = .automatic(quiet: quiet)
         options.observer = ExperimentFiles()
+        options.failFast = failFast
         let report = try Runner.run(plan, options: options)
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
@@ -164,12 +170,39 @@ struct Compare: ParsableCommand {
     @Option(help: "Sort by this column (numerically when numbers), e.g. final_cost or training.learning_rate.")
     var sort: String?
 
+    @Option(help: ArgumentHelp(
+        "Group runs by these keys and print n, mean, std, min and max of each metric per group; '!KEY,...' groups by every differing key but these, e.g. '!training.seed' for the spread over seeds.",
+        valueName: "KEY[,KEY...]"))
+    var groupBy: String?
+
     func run() throws {
         guard let format = RunTable.Format(rawValue: format) else {
             throw Diagnostic("expected table, csv or json", at: .flag("--format \(format)"))
         }
         let runs = try RunTable.collect(directories)
-        let (header, rows) = try RunTable.rows(runs, sortedBy: sort)
+        var (header, rows): ([String], [[String]])
+        if let groupBy {
+            let members = runs.map { RunGroups.Member(values: $0.values, status: $0.manifest.status, metrics: $0.metrics) }
+            do {
+                let keys = try RunGroups.keys(RunGroups.Selection(parsing: groupBy), of: members)
+                (header, rows) = RunGroups.table(RunGroups.groups(members, by: keys), keys: keys)
+            } catch {
+                throw Diagnostic(error.message, at: .flag("--group-by \(groupBy)"), hint: error.hint)
+            }
+            if let sort {
+                guard header.contains(sort) else {
+                    let error = RunTable.UnknownColumn(name: sort, columns: header)
+                    throw Diagnostic(error.message, at: .flag("--sort \(sort)"), hint: error.hint)
+                }
+                rows = RunTable.sorted(rows, header: header, by: sort)
+            }
+        } else {
+            do {
+                (header, rows) = try RunTable.rows(runs, sortedBy: sort)
+            } catch let error as RunTable.UnknownColumn {
+                throw Diagnostic(error.message, at: .flag("--sort \(error.name)"), hint: error.hint)
+            }
+        }
         print(RunTable.render(header: header, rows: rows, format: format), terminator: "")
     }
 }
