@@ -59,6 +59,28 @@ public struct ExperimentSpec: Equatable, Sendable {
         self.specPath = specPath
     }
 
+    /// A spec made in code, for tests and tools: a nil argument takes the schema's default
+    /// (`SpecSchema.keys`). Not validated; specs from files come from `SpecLoader`.
+    public init(
+        name: String, description: String? = nil, train: DataSplit, test: DataSplit? = nil, scale: Double? = nil,
+        layerDims: [Int], hiddenActivation: Activation? = nil, outputActivation: Activation? = nil,
+        initializer: Initializer? = nil, learningRate: Double, iterations: Int, seed: UInt32? = nil,
+        recordEvery: Int? = nil, engine: EngineChoice? = nil, specPath: String,
+        locations: [String: SourceLocation] = [:]
+    ) {
+        self.init(specPath: specPath)
+        for key in SpecSchema.keys { key.setDefault(&self) }
+        (self.name, self.description, self.train, self.test) = (name, description, train, test)
+        (self.layerDims, self.learningRate, self.iterations, self.locations) = (layerDims, learningRate, iterations, locations)
+        if let scale { self.scale = scale }
+        if let hiddenActivation { self.hiddenActivation = hiddenActivation }
+        if let outputActivation { self.outputActivation = outputActivation }
+        if let initializer { self.initializer = initializer }
+        if let seed { self.seed = seed }
+        if let recordEvery { self.recordEvery = recordEvery }
+        if let engine { self.engine = engine }
+    }
+
     public static func == (lhs: ExperimentSpec, rhs: ExperimentSpec) -> Bool {
         SpecSchema.keys.allSatisfy { $0.same(lhs, rhs) }
     }

@@ -26,6 +26,9 @@ struct SpecKey {
     /// Sets the key on `spec` from its node, or to its default when `node` is nil (absent
     /// or null); a required key's absence has been reported by then.
     let read: (SpecValidator, YAMLNode?, inout ExperimentSpec) -> Void
+    /// Sets the key to its default (nil for a key absent unless given); nothing for a
+    /// required key.
+    let setDefault: (inout ExperimentSpec) -> Void
     /// The canonical text of the value; nil when absent.
     let canonical: (ExperimentSpec) -> String?
     let resolved: (ExperimentSpec, DataPaths) -> ResolvedValue?
@@ -54,7 +57,7 @@ extension SpecKey {
     ) -> SpecKey {
         row(
             key, type, defaultText: "required", meaning: meaning, example: example, fieldExamples: fieldExamples,
-            value: { $0[keyPath: property] },
+            value: { $0[keyPath: property] }, setDefault: { _ in },
             read: { validator, node, spec in
                 if let node, let value = type.parse(validator, node, key) { spec[keyPath: property] = value }
             })
@@ -68,6 +71,7 @@ extension SpecKey {
         row(
             key, type, defaultText: "`\(type.canonical(defaultValue))`", meaning: meaning, example: example,
             fieldExamples: [:], value: { $0[keyPath: property] },
+            setDefault: { $0[keyPath: property] = defaultValue },
             read: { validator, node, spec in
                 guard let node else { return spec[keyPath: property] = defaultValue }
                 if let value = type.parse(validator, node, key) { spec[keyPath: property] = value }
@@ -81,7 +85,7 @@ extension SpecKey {
     ) -> SpecKey {
         row(
             key, type, defaultText: "none", meaning: meaning, example: example, fieldExamples: fieldExamples,
-            value: { $0[keyPath: property] },
+            value: { $0[keyPath: property] }, setDefault: { $0[keyPath: property] = nil },
             read: { validator, node, spec in
                 spec[keyPath: property] = node.flatMap { type.parse(validator, $0, key) }
             })
@@ -91,11 +95,13 @@ extension SpecKey {
     private static func row<Value>(
         _ key: String, _ type: ValueType<Value>, defaultText: String, meaning: String, example: String,
         fieldExamples: [String: String], value: @escaping (ExperimentSpec) -> Value?,
+        setDefault: @escaping (inout ExperimentSpec) -> Void,
         read: @escaping (SpecValidator, YAMLNode?, inout ExperimentSpec) -> Void
     ) -> SpecKey {
         SpecKey(
             key: key, type: type.summary, defaultText: defaultText, meaning: meaning, example: example,
             namesFoldersAsWritten: type.namesFoldersAsWritten, fieldExamples: fieldExamples, read: read,
+            setDefault: setDefault,
             canonical: { value($0).map(type.canonical) },
             resolved: { spec, paths in value(spec).map { type.yaml($0, paths) } },
             same: { lhs, rhs in
