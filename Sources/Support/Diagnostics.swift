@@ -10,13 +10,20 @@ public enum SourceLocation: Equatable, Hashable, Sendable, CustomStringConvertib
         case .flag(let text): return text
         }
     }
+
+    /// The flag of a `.flag` location, its text up to the first space (`--set`); nil for a
+    /// file. Lets a lower stage word a message after the flag it is given without knowing it.
+    public var flagName: String? {
+        guard case .flag(let text) = self else { return nil }
+        return String(text.prefix { $0 != " " })
+    }
 }
 
 /// One problem a user can fix: what is wrong, where, what was expected and how to fix it.
 ///
 /// Rendered as `FILE:LINE:COL: error: MESSAGE` followed by an indented hint, like a
 /// compiler's diagnostics, so editors can jump to the place.
-public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
+public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var location: SourceLocation?
     /// The dotted key the problem is about, e.g. `training.learning_rate`; nil for none.
     public var key: String?
@@ -44,4 +51,13 @@ public struct Diagnostics: Error, Equatable, Sendable, CustomStringConvertible {
     public var items: [Diagnostic]
     public init(_ items: [Diagnostic]) { self.items = items }
     public var description: String { items.map(\.description).joined(separator: "\n") }
+}
+
+extension Array where Element == Diagnostic {
+    /// Without repeats, first occurrences in order: a problem shared by several sweep
+    /// points (the same place, key, message and hint) is reported once.
+    public func uniqued() -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return filter { seen.insert($0).inserted }
+    }
 }

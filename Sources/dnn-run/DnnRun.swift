@@ -84,7 +84,7 @@ struct Run: ParsableCommand {
                              at: .flag("--blas-threads \(blasThreads)"))
         }
         let shard = try self.shard.map(Shard.init(parsing:))
-        let plan = try SpecLoader.load(path: spec, overrides: overrides)
+        let plan = try SpecLoader.load(path: spec, overrides: overrides.map(setOverride))
         var options = RunnerOptions(resultsDirectory: PathNames.absolute(results))
         options.force = force
         options.jobs = jobs
@@ -114,7 +114,7 @@ struct Validate: ParsableCommand {
         var problems: [Diagnostic] = []
         for path in specs {
             do {
-                let plan = try SpecLoader.load(path: path, overrides: overrides)
+                let plan = try SpecLoader.load(path: path, overrides: overrides.map(setOverride))
                 try validateData(plan)
                 let n = plan.points.count
                 print("\(path): ok (\(n) run\(n == 1 ? "" : "s"))")
@@ -233,4 +233,10 @@ struct Plot: ParsableCommand {
         try AtomicFile.write(svg, to: PathNames.absolute(output))
         print("wrote \(output)")
     }
+}
+
+/// A `--set KEY=VALUE` argument as the spec stage takes it: located at the flag, so its
+/// errors read `--set training.seed=x: error: ...`.
+private func setOverride(_ argument: String) -> SpecOverride {
+    SpecOverride(argument, at: .flag("--set \(argument)"))
 }
