@@ -167,6 +167,7 @@ public struct RunExecutor: Sendable {
             for k in manifest.datasets.indices where manifest.datasets[k].split == "test" {
                 manifest.datasets[k].sha256 = test.sha256
             }
+            manifest.specSHA256 = RunIdentity.identity(of: spec, recorded: manifest.datasets) ?? manifest.specSHA256
             let predictions = predict(test.X, result.parameters, hidden: spec.hiddenActivation, output: spec.outputActivation)
             testAccuracy = accuracy(predictions: predictions, labels: test.Y)
         }

@@ -140,6 +140,11 @@ struct Verify: ParsableCommand {
     @Option(help: "Accept differences up to this absolute value instead of requiring identical bits.")
     var tolerance: Double?
 
+    @Option(name: .customLong("data"), help: ArgumentHelp(
+        "Also look for the run's data files, by name, in this folder (repeatable); the SHA-256 the manifest recorded decides.",
+        valueName: "DIR"))
+    var dataFolders: [String] = []
+
     @Flag(help: "No progress display.")
     var quiet = false
 
@@ -150,7 +155,14 @@ struct Verify: ParsableCommand {
         }
         Interrupts.shared.install()
         let board = ProgressBoard(style: .automatic(quiet: quiet), totalRuns: 1)
-        let report = try RunVerifier.verify(folder: PathNames.absolute(runDirectory), tolerance: tolerance, progress: board)
+        let report: RunVerifier.Report
+        do {
+            report = try RunVerifier.verify(
+                folder: PathNames.absolute(runDirectory), tolerance: tolerance, dataFolders: dataFolders, progress: board)
+        } catch let stop as RunVerifier.Interrupted {
+            StandardStreams.error("verify: stopped by \(stop.signal) before re-training finished; nothing was compared\n")
+            throw ExitCode(1)
+        }
         for line in report.lines { print(line) }
         print(report.matched ? "verified: \(runDirectory) reproduces" : "NOT verified: \(runDirectory) differs (see above)")
         if !report.matched { throw ExitCode(1) }
