@@ -44,6 +44,13 @@ public struct RunExecutor: Sendable {
         self.provenance = provenance
     }
 
+    /// Why a run failed, for its line: a diagnostic's message and hint without the
+    /// "error:" of a top-level message.
+    static func reason(_ error: Error) -> String {
+        guard let diagnostic = error as? Diagnostic else { return "\(error)" }
+        return FrontEndOption.render(diagnostic.message + (diagnostic.hint.map { " (\($0))" } ?? ""))
+    }
+
     /// Trains `run` unless another process is training it: then returns `.busy`, or with
     /// `wait`, waits for that process and takes its result.
     public func execute(_ run: PlannedRun, wait: Bool = false) -> RunOutcome {
@@ -54,7 +61,7 @@ public struct RunExecutor: Sendable {
             }
             lock = acquired
         } catch {
-            return RunOutcome(run: run, status: .failed("\(error)"))
+            return RunOutcome(run: run, status: .failed(Self.reason(error)))
         }
         defer { lock.release() }
         // Another process may have made this run since it was planned: take its result, or
@@ -82,7 +89,7 @@ public struct RunExecutor: Sendable {
         do {
             return try stageAndTrain(run)
         } catch {
-            return RunOutcome(run: run, status: .failed("\(error)"))
+            return RunOutcome(run: run, status: .failed(Self.reason(error)))
         }
     }
 

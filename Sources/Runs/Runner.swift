@@ -92,6 +92,11 @@ public struct Runner {
     /// Plans every point (throwing `Diagnostics` before anything is written when the data
     /// or the results tree is wrong), then trains what is not up to date.
     public static func run(_ plan: Sweep, options: RunnerOptions) throws -> RunReport {
+        if FileSystem.exists(options.resultsDirectory), !FileSystem.isDirectory(options.resultsDirectory) {
+            throw Diagnostic(
+                "the results directory '\(PathNames.relativeToWorkingDirectory(options.resultsDirectory))' is a file, not a directory",
+                hint: "choose a directory with \(option: .results), or move the file away")
+        }
         let data = DataStore()
         let planned = try RunPlanner.plan(
             plan, resultsDirectory: options.resultsDirectory, force: options.force, data: data)
