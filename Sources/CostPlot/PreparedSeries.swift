@@ -7,6 +7,9 @@ struct PreparedSeries {
     var points: [(x: Double, y: Double)]
     var color: String
     var dash: String?
+    /// The band's points that can be drawn, in plotted units, sorted by iteration; a nil
+    /// `lower` is a lower bound ≤ 0 on a log axis, drawn at the bottom of the plot area.
+    var band: [(x: Double, lower: Double?, upper: Double)] = []
 
     /// ` stroke-dasharray="…"` for a dashed series, empty for a solid one.
     var dashAttribute: String { dash.map { " stroke-dasharray=\"\($0)\"" } ?? "" }
@@ -22,6 +25,7 @@ struct PreparedSeries {
     static func prepare(_ plot: CostPlot) -> (series: [PreparedSeries], notes: [String]) {
         var nonFinite = 0
         var nonPositive = 0
+        var bandsCut = 0
         var prepared: [PreparedSeries] = []
         for (i, s) in plot.series.enumerated() {
             let points = drawable(
@@ -31,7 +35,8 @@ struct PreparedSeries {
                 PreparedSeries(
                     label: points.isEmpty ? s.label + " (no data)" : s.label, points: points,
                     color: Style.palette[i % Style.palette.count],
-                    dash: Style.dashes[round % Style.dashes.count]))
+                    dash: Style.dashes[round % Style.dashes.count],
+                    band: drawableBand(s.band, logScale: plot.logScale, cut: &bandsCut)))
         }
         var notes: [String] = []
         if nonFinite > 0 {
@@ -40,7 +45,31 @@ struct PreparedSeries {
         if nonPositive > 0 {
             notes.append("\(nonPositive) cost\(nonPositive == 1 ? "" : "s") ≤ 0 not shown on the log scale")
         }
+        if bandsCut > 0 {
+            notes.append("\(bandsCut) band lower bound\(bandsCut == 1 ? "" : "s") ≤ 0 cut at the bottom of the log scale")
+        }
         return (prepared, notes)
+    }
+
+    /// The band points that can be drawn, in plotted units and stably sorted by iteration:
+    /// points with a non-finite bound are dropped, and on a log axis those with an upper
+    /// bound ≤ 0; a lower bound ≤ 0 on a log axis becomes nil, counted in `cut`.
+    private static func drawableBand(
+        _ band: [(iteration: Int, lower: Double, upper: Double)], logScale: Bool, cut: inout Int
+    ) -> [(x: Double, lower: Double?, upper: Double)] {
+        var kept: [(x: Double, lower: Double?, upper: Double)] = []
+        kept.reserveCapacity(band.count)
+        for b in band where b.lower.isFinite && b.upper.isFinite {
+            if !logScale {
+                kept.append((Double(b.iteration), b.lower, b.upper))
+            } else if b.upper > 0 {
+                if b.lower <= 0 { cut += 1 }
+                kept.append((Double(b.iteration), b.lower > 0 ? log10(b.lower) : nil, log10(b.upper)))
+            }
+        }
+        return kept.enumerated().sorted {
+            $0.element.x != $1.element.x ? $0.element.x < $1.element.x : $0.offset < $1.offset
+        }.map(\.element)
     }
 
     /// The points that can be drawn, in plotted units and stably sorted by iteration; counts
