@@ -37,10 +37,10 @@ public struct CostSeries: Sendable {
 ///   summarized as "… and N more".
 /// * Non-finite costs are skipped, and so are costs ≤ 0 on a log axis; a note under the
 ///   title counts what was skipped. With no series at all the SVG says "no runs".
-/// * Bands: a band point with a non-finite bound is skipped. On a log axis a band point
-///   whose upper bound is ≤ 0 is skipped, and a lower bound ≤ 0 (a mean less than one
-///   standard deviation above 0) is drawn at the bottom of the plot area, which the axis
-///   does not stretch to reach; a note counts those cut. The axes span the bands.
+/// * Bands: a band point with a non-finite bound is skipped. The axes span the bands, but
+///   on a log axis a band point whose upper bound is ≤ 0 is skipped, and a lower bound
+///   ≤ 0 (a mean less than one standard deviation above 0) or more than a decade below
+///   the lowest cost drawn is cut at the bottom of the plot area; a note counts those cut.
 /// * `notes` (what the caller left out, what the bands mean) come under the title, one
 ///   line each, above the note of what was skipped.
 ///

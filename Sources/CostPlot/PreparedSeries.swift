@@ -8,7 +8,8 @@ struct PreparedSeries {
     var color: String
     var dash: String?
     /// The band's points that can be drawn, in plotted units, sorted by iteration; a nil
-    /// `lower` is a lower bound ≤ 0 on a log axis, drawn at the bottom of the plot area.
+    /// `lower` is a lower bound cut on a log axis (≤ 0, or more than `Style.bandDecadesBelow`
+    /// decades below the lowest cost drawn), drawn at the bottom of the plot area.
     var band: [(x: Double, lower: Double?, upper: Double)] = []
 
     /// ` stroke-dasharray="…"` for a dashed series, empty for a solid one.
@@ -25,7 +26,6 @@ struct PreparedSeries {
     static func prepare(_ plot: CostPlot) -> (series: [PreparedSeries], notes: [String]) {
         var nonFinite = 0
         var nonPositive = 0
-        var bandsCut = 0
         var prepared: [PreparedSeries] = []
         for (i, s) in plot.series.enumerated() {
             let points = drawable(
@@ -35,8 +35,14 @@ struct PreparedSeries {
                 PreparedSeries(
                     label: points.isEmpty ? s.label + " (no data)" : s.label, points: points,
                     color: Style.palette[i % Style.palette.count],
-                    dash: Style.dashes[round % Style.dashes.count],
-                    band: drawableBand(s.band, logScale: plot.logScale, cut: &bandsCut)))
+                    dash: Style.dashes[round % Style.dashes.count]))
+        }
+        // On a log axis, lower bounds go down to a decade below the lowest cost drawn.
+        let lowest = prepared.lazy.flatMap(\.points).map(\.y).min()
+        let floor = plot.logScale ? lowest.map { $0 - Style.bandDecadesBelow } : nil
+        var bandsCut = 0
+        for (i, s) in plot.series.enumerated() {
+            prepared[i].band = drawableBand(s.band, logScale: plot.logScale, floor: floor, cut: &bandsCut)
         }
         var notes: [String] = []
         if nonFinite > 0 {
@@ -46,16 +52,18 @@ struct PreparedSeries {
             notes.append("\(nonPositive) cost\(nonPositive == 1 ? "" : "s") ≤ 0 not shown on the log scale")
         }
         if bandsCut > 0 {
-            notes.append("\(bandsCut) band lower bound\(bandsCut == 1 ? "" : "s") ≤ 0 cut at the bottom of the log scale")
+            notes.append("\(bandsCut) band lower bound\(bandsCut == 1 ? "" : "s") cut at the bottom of the log scale")
         }
         return (prepared, notes)
     }
 
     /// The band points that can be drawn, in plotted units and stably sorted by iteration:
     /// points with a non-finite bound are dropped, and on a log axis those with an upper
-    /// bound ≤ 0; a lower bound ≤ 0 on a log axis becomes nil, counted in `cut`.
+    /// bound ≤ 0. On a log axis a lower bound ≤ 0, or below `floor` (log10 units), becomes
+    /// nil (drawn at the bottom of the plot area), counted in `cut`.
     private static func drawableBand(
-        _ band: [(iteration: Int, lower: Double, upper: Double)], logScale: Bool, cut: inout Int
+        _ band: [(iteration: Int, lower: Double, upper: Double)], logScale: Bool, floor: Double?,
+        cut: inout Int
     ) -> [(x: Double, lower: Double?, upper: Double)] {
         var kept: [(x: Double, lower: Double?, upper: Double)] = []
         kept.reserveCapacity(band.count)
@@ -63,8 +71,10 @@ struct PreparedSeries {
             if !logScale {
                 kept.append((Double(b.iteration), b.lower, b.upper))
             } else if b.upper > 0 {
-                if b.lower <= 0 { cut += 1 }
-                kept.append((Double(b.iteration), b.lower > 0 ? log10(b.lower) : nil, log10(b.upper)))
+                var lower = b.lower > 0 ? log10(b.lower) : nil
+                if let l = lower, let floor, l < floor { lower = nil }
+                if lower == nil { cut += 1 }
+                kept.append((Double(b.iteration), lower, log10(b.upper)))
             }
         }
         return kept.enumerated().sorted {

@@ -24,6 +24,10 @@ enum Style {
     static let markerLimit = 30
     /// The opacity of a band's fill: low, so that ten overlapping bands stay readable.
     static let bandOpacity = "0.13"
+    /// On a log axis, how many decades below the lowest cost drawn a band's lower bound may
+    /// reach; one lower is cut at the bottom of the plot (a mean within one standard
+    /// deviation of 0 would otherwise squash every curve into the top of the plot).
+    static let bandDecadesBelow = 1.0
     /// The height of the shaded box behind a banded series' legend swatch.
     static let legendBandHeight = 10.0
     static let ink = "#222222"
