@@ -50,7 +50,7 @@ public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
         try Self.underLock(experimentFolder) {
             let rows = Summary.rows(in: experimentFolder)
             try Summary.write(rows, experimentFolder: experimentFolder)
-            try RunPlots.writeExperimentPlot(experimentFolder: experimentFolder)
+            try RunPlots.writeExperimentPlot(rows, experimentFolder: experimentFolder)
         }
         experiments[experimentFolder] = nil
     }
