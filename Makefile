@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev pkg-config
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run test check-parity bench fuzz clean
+.PHONY: all deps build release run test test-slurm check-parity bench fuzz clean
 
 all: release
 
@@ -30,6 +30,11 @@ run: release
 test: deps
 	$(SWIFT) build --product dnn-run
 	$(SWIFT) test --disable-swift-testing
+
+# The README's Slurm job script on a real one-node Slurm started here (installs slurmctld,
+# slurmd, slurm-client and munge when missing; needs root): Tests/Slurm/run.sh.
+test-slurm:
+	bash Tests/Slurm/run.sh
 
 # The full 2500 iterations of both course models with every engine, against the numpy
 # oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).
