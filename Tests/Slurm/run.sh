@@ -224,13 +224,15 @@ POINTS=$(sed -n 's/^\([^:]*\): final cost .*/\1/p' "$T/out/local.out" | sort)
 
 # --- submit every array twice: one shared results directory, a directory per task -------
 t=$SECONDS
-JOBS=()
+JOBS=() WHAT=()
 for a in "${ARRAYS[@]}"; do
     name=${a//[:%]/_}
     JOBS+=("$(sbatch --parsable --array="$a" --job-name="$name-shared" --output="$T/out/$name-shared-%a.out" \
         "$T/sweep.sh" "$T/results/$name-shared")")
+    WHAT+=("--array=$a into one shared directory")
     JOBS+=("$(sbatch --parsable --array="$a" --job-name="$name-pertask" --output="$T/out/$name-pertask-%a.out" \
         "$T/sweep.sh" "$T/results/$name-task%a")")
+    WHAT+=("--array=$a into a directory per task")
 done
 say "submitted jobs ${JOBS[*]} (arrays ${ARRAYS[*]}, shared and per task)"
 
@@ -242,10 +244,11 @@ done
 say "all 32 tasks done in $((SECONDS - t)) s"
 
 # Every task completed with exit code 0 (scontrol keeps finished jobs for MinJobAge).
-for job in "${JOBS[@]}"; do
-    states=$(scontrol -o show job "$job" | grep -o 'JobState=[A-Z_]*\|ExitCode=[0-9:]*' | paste -sd ' ')
+for i in "${!JOBS[@]}"; do
+    job=${JOBS[i]}
+    states=$(scontrol -o show job "$job" | grep -o 'ArrayTaskId=[0-9]*\|JobState=[A-Z_]*\|ExitCode=[0-9:]*' | paste -sd ' ')
     n=$(scontrol -o show job "$job" | grep -c 'JobState=COMPLETED .* ExitCode=0:0' || true)
-    [ "$n" = 4 ] || fail "job $job: expected 4 tasks COMPLETED with exit code 0, got: $states"
+    [ "$n" = 4 ] || fail "job $job (${WHAT[i]}): expected 4 tasks COMPLETED with exit code 0, got: $states"
 done
 
 # --- checks ----------------------------------------------------------------------------
