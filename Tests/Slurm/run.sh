@@ -36,23 +36,19 @@ if [ "$(id -u)" != 0 ]; then
     fail "needs root: slurmd and the jobs run as root here (SlurmUser=root); run it as root, as CI does"
 fi
 
-# --- Debian packages -----------------------------------------------------------------
-missing=""
-for p in slurmctld slurmd slurm-client munge; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-    say "installing:$missing"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
-
 # --- a scratch directory and the daemons' PIDs, cleaned up whatever happens -------------
-T=$(mktemp -d /tmp/dnn-run-slurm.XXXXXX)
-chmod 755 "$T" # munged needs its socket's directories executable by all
-mkdir -p "$T"/{munge,state,spool,log,out,results,merged}
-PIDS=()                                        # daemons we started, in start order
-STEPDS_BEFORE=" $(pgrep -x slurmstepd | tr '\n' ' ' || true) " # job step daemons already there (another Slurm's)
+T=""
+PIDS=()          # daemons we started, as PID:NAME, in start order
+STEPDS_BEFORE="" # slurmstepd processes there before we started (another Slurm's)
+
+# PIDs of the processes named $1 (as pgrep -x would, without needing procps).
+pids_named() {
+    local f
+    for f in /proc/[0-9]*/comm; do
+        [ "$(cat "$f" 2>/dev/null)" = "$1" ] && { f=${f#/proc/}; echo "${f%/comm}"; }
+    done
+    return 0
+}
 
 stop_pid() { # stop_pid PID NAME: SIGTERM, up to 20 s, then SIGKILL
     local pid=$1 name=$2 i
@@ -70,7 +66,8 @@ cleanup() {
     local status=$? i pid
     trap - EXIT INT TERM
     set +e
-    if [ "$status" != 0 ] && [ -d "$T/log" ]; then
+    if [ "${POLICY_RC_D:-0}" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+    if [ "$status" != 0 ] && [ -n "$T" ] && [ -d "$T/log" ]; then
         for f in "$T"/log/*.log "$T"/out/*; do
             [ -f "$f" ] || continue
             echo "----- $f (last 15 lines)" >&2
@@ -93,25 +90,56 @@ cleanup() {
     # slurmd's job step daemons (slurmstepd) outlive slurmd only while a step ends:
     # wait for those that were not there before we started, then stop them by PID.
     for i in $(seq 100); do
+        [ "${#PIDS[@]}" = 0 ] && break
         pid=""
-        for p in $(pgrep -x slurmstepd); do
+        for p in $(pids_named slurmstepd); do
             case "$STEPDS_BEFORE" in *" $p "*) ;; *) pid="$pid $p" ;; esac
         done
         [ -z "$pid" ] && break
         [ "$i" = 100 ] && for p in $pid; do stop_pid "$p" slurmstepd; done
         sleep 0.1
     done
-    if [ "${SLURM_TEST_KEEP:-0}" = 1 ]; then
+    if [ -z "$T" ]; then
+        :
+    elif [ "${SLURM_TEST_KEEP:-0}" = 1 ]; then
         say "kept $T"
     else
         rm -rf "$T"
     fi
-    [ "$status" = 0 ] || say "FAILED after $((SECONDS - START)) s"
+    case $status in
+    0) ;;
+    130 | 143) say "interrupted after $((SECONDS - START)) s; every daemon it started is stopped" ;;
+    *) say "FAILED after $((SECONDS - START)) s" ;;
+    esac
     exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# --- Debian packages -----------------------------------------------------------------
+missing=""
+for p in slurmctld slurmd slurm-client munge; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    say "installing:$missing"
+    # The packages' scripts would start the system's munged, slurmctld and slurmd; a
+    # policy-rc.d that says no (as in Docker images) keeps them stopped while installing.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\n# made by dnn-run Tests/Slurm/run.sh while installing; removed after\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        POLICY_RC_D=1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    if [ "${POLICY_RC_D:-0}" = 1 ]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_D=0; fi
+fi
+
+T=$(mktemp -d /tmp/dnn-run-slurm.XXXXXX)
+chmod 755 "$T" # munged needs its socket's directories executable by all
+mkdir -p "$T"/{munge,state,spool,log,out,results,merged}
+STEPDS_BEFORE=" $(pids_named slurmstepd | tr '\n' ' ') "
 
 # Ports of our own, so that another Slurm on the machine is no obstacle.
 port_free() { ! command -v ss >/dev/null || ! ss -Htln "sport = :$1" | grep -q .; }
