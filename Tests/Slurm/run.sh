@@ -68,7 +68,7 @@ cleanup() {
     set +e
     if [ "${POLICY_RC_D:-0}" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
     if [ "$status" != 0 ] && [ -n "$T" ] && [ -d "$T/log" ]; then
-        for f in "$T"/log/*.log "$T"/out/*; do
+        for f in "$T"/log/* "$T"/out/*; do
             [ -f "$f" ] || continue
             echo "----- $f (last 15 lines)" >&2
             tail -n 15 "$f" >&2
@@ -120,7 +120,8 @@ trap 'exit 143' TERM
 # --- Debian packages -----------------------------------------------------------------
 missing=""
 for p in slurmctld slurmd slurm-client munge; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+    # (dpkg -s also succeeds for a removed package whose configuration files remain)
+    [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null)" = "ii " ] || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
     say "installing:$missing"
