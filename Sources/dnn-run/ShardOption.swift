@@ -1,4 +1,4 @@
-import Experiments
+import Support
 
 /// The value of `--shard`: `I/N` (the I-th of N disjoint slices of the sweep), or `slurm`
 /// (this task's slice of a Slurm job array, I/N read from the `SLURM_ARRAY_*` variables).

@@ -1,4 +1,4 @@
-import Crypto
+import Support
 import Foundation
 import TestSupport
 import XCTest
@@ -6,7 +6,7 @@ import XCTest
 /// The results tree of DESIGN.md, file by file, and the rules for rerunning a spec.
 final class ResultsTreeTests: XCTestCase {
     private func sha256(_ url: URL) throws -> String {
-        SHA256.hash(data: try Data(contentsOf: url)).map { String(format: "%02x", $0) }.joined()
+        try sha256OfFile(atPath: url.path)
     }
 
     private func json(_ url: URL) throws -> [String: Any] {
