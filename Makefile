@@ -4,7 +4,7 @@ APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-c
 TEST_VENV := .venv-test
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run reproduce test test-venv check-parity bench fuzz clean
+.PHONY: all deps build release run reproduce test test-venv test-slurm check-parity bench fuzz clean
 
 all: release
 
@@ -48,6 +48,11 @@ $(TEST_VENV)/installed: Tests/ImagesTests/Reference/requirements.txt
 	$(PYTHON) -m venv $(TEST_VENV)
 	$(TEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
 	touch $@
+
+# The README's Slurm job script on a real one-node Slurm started here (installs slurmctld,
+# slurmd, slurm-client and munge when missing; needs root): Tests/Slurm/run.sh.
+test-slurm:
+	bash Tests/Slurm/run.sh
 
 # The full 2500 iterations of both course models with every engine, against the numpy
 # oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).
