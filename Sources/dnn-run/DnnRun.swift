@@ -22,7 +22,7 @@ struct DnnRun: ParsableCommand {
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
     /// become status 2 (its own default is 64).
     static func main() {
-        StandardStreams.prepare()
+        ProcessSetup.prepare()
         FrontEndOption.spelling = { "--\($0.rawValue)" }
         do {
             var command = try parseAsRoot()
