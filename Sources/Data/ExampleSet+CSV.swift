@@ -26,7 +26,7 @@ extension ExampleSet {
         guard var row = rows.next() else {
             throw file.error("is empty; expected one example per row, \(n) features each")
         }
-        let expected = "the model takes \(shapeDescription(shape)): expected \(n) columns (the features) "
+        let expected = "the model takes examples of \(n) features: expected \(n) columns (the features) "
             + "or \(n + 1) (the features and a 0/1 label)"
         let headerRow = row.fields.contains { Double($0.text) == nil } ? row : nil
         if headerRow != nil {

@@ -54,10 +54,9 @@ public struct ExampleSet: Equatable, Sendable {
         }
     }
 
-    /// "(64, 64, 3), 12288 features" or "12288 features", for errors.
+    /// "(64, 64, 3) (12288 features)" or "(12288,)", for errors.
     static func shapeDescription(_ shape: [Int]) -> String {
-        let features = shape.reduce(1, *)
-        return shape.count == 1 ? "\(features) features" : "\(shapeText(shape)), \(features) features"
+        shape.count == 1 ? shapeText(shape) : "\(shapeText(shape)) (\(shape.reduce(1, *)) features)"
     }
 
     private static func readHDF5(
