@@ -63,7 +63,7 @@ public struct TrainedModel: Sendable {
                 "'\(folder)': \(damage.joined(separator: "; ")) since the run wrote it; its parameters cannot be trusted",
                 hint: "rerun its spec with --force to train it again")
         }
-        let spec = try SpecLoader.load(path: folder + "/" + RunFile.spec).base
+        let spec = try SpecLoader.load(path: folder + "/" + RunFile.spec, checksDataFiles: false).base
         parameters = try TrainedModel.readParameters(folder: folder, layerDims: spec.layerDims)
         hidden = spec.hiddenActivation
         output = spec.outputActivation

@@ -8,10 +8,11 @@ struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply a completed run to HDF5/CSV sets and PNG/JPEG images: each example's probability and class.",
         discussion: """
-            Images are converted to RGB and resized to the training examples' height and width as Pillow's
-            Image.resize does (bicubic), flattened row, column, channel, and divided by the run's data.scale.
+            Images are converted to RGB and resized to the training examples' height and width as Pillow's \
+            Image.resize does (bicubic), flattened row, column, channel, and divided by the run's data.scale. \
             Sets with labels also get their accuracy and confusion counts.
-            Exit status 0; 2 for a folder that is not a completed run or an input that does not fit the
+
+            Exit status 0; 2 for a folder that is not a completed run or an input that does not fit the \
             model (nothing is written); 1 when -o cannot be written.
             """)
 
@@ -44,8 +45,12 @@ struct Predict: ParsableCommand {
         if let output {
             do {
                 _ = try AtomicFile.write(report.csv(), to: PathNames.absolute(output))
-            } catch {
-                StandardStreams.error("error: cannot write \(output): \(error)\n")
+            } catch let error as Diagnostic {
+                // An I/O failure (a missing folder, a full disk): exit status 1.
+                var diagnostic = error
+                diagnostic.location = .flag("-o \(output)")
+                diagnostic.hint = "check that the folder exists and is writable, and that its disk has space"
+                StandardStreams.error(diagnostic.description + "\n")
                 throw ExitCode(1)
             }
         }

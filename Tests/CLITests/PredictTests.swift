@@ -309,22 +309,52 @@ final class PredictTests: XCTestCase {
 
     // MARK: The run folder
 
+    /// A run folder copied where its training data is not (spec.yaml names the data
+    /// relative to the run folder): its manifest has all predict needs.
+    func testACopiedRunFolderWithoutItsDataPredicts() throws {
+        let copy = try temporaryDirectory(for: self).appendingPathComponent("a/b/c/d/cat_5layer")
+        try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: runFolder(), to: copy)
+        let spec = try String(contentsOf: copy.appendingPathComponent("spec.yaml"), encoding: .utf8)
+        let train = try XCTUnwrap(spec.split(separator: "\n").first { $0.hasPrefix("  train: ") }?.dropFirst(9))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: copy.appendingPathComponent(String(train)).path),
+                       "the copy's training data is absent")
+        let copied = try predict([copy.path, Self.courseTestSet, "--format", "csv"])
+        XCTAssertEqual(copied.status, 0, copied.stderr)
+        let original = try predict([runFolder().path, Self.courseTestSet, "--format", "csv"])
+        XCTAssertEqual(copied.stdout, original.stdout)
+
+        // Without input_shape in its manifest (a run of an older dnn-run), the training
+        // file would tell the shape; it is absent here, which is an error saying so.
+        try removeInputShape(from: copy)
+        try assertRefused([copy.path, Self.courseTestSet], naming: [copy.path, "train_catvnoncat.h5"],
+                          saying: "does not record the shape of the training examples")
+    }
+
     /// A run made before manifests recorded input_shape and classes: the spec's training
     /// file tells them.
     func testAnOlderManifestFallsBackToTheTrainingFile() throws {
-        let copy = try temporaryDirectory(for: self).appendingPathComponent("old")
+        // At the original's depth below the temporary folder, so that spec.yaml's
+        // relative data paths still lead to the data.
+        let copy = try temporaryDirectory(for: self).appendingPathComponent("results/old")
+        try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: runFolder(), to: copy)
-        let manifestURL = copy.appendingPathComponent("manifest.json")
-        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
-        XCTAssertEqual(manifest["input_shape"] as? [Int], [64, 64, 3], "recorded at training")
-        XCTAssertEqual(manifest["classes"] as? [String], ["non-cat", "cat"])
-        manifest["input_shape"] = nil
-        manifest["classes"] = nil
-        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
+        try removeInputShape(from: copy)
         let old = try predict([copy.path, Self.courseTestSet, "--format", "csv"])
         XCTAssertEqual(old.status, 0, old.stderr)
         let now = try predict([runFolder().path, Self.courseTestSet, "--format", "csv"])
         XCTAssertEqual(old.stdout, now.stdout)
+        XCTAssertTrue(old.stdout.contains(",cat,") && old.stdout.contains(",non-cat,"), "the file's list_classes")
+    }
+
+    private func removeInputShape(from run: URL) throws {
+        let url = run.appendingPathComponent("manifest.json")
+        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        XCTAssertEqual(manifest["input_shape"] as? [Int], [64, 64, 3], "recorded at training")
+        XCTAssertEqual(manifest["classes"] as? [String], ["non-cat", "cat"])
+        manifest["input_shape"] = nil
+        manifest["classes"] = nil
+        try JSONSerialization.data(withJSONObject: manifest).write(to: url)
     }
 
     /// A model trained on CSV: classes print as 1 and 0, and images are refused.
@@ -427,6 +457,13 @@ final class PredictTests: XCTestCase {
         XCTAssertEqual(format.status, 2)
         XCTAssertTrue(format.stderr.contains("--format xml: error: expected table, csv or json"), format.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [])
+
+        // -o where it cannot be written: an I/O error, status 1, nothing printed.
+        let nowhere = dir.appendingPathComponent("missing/out.csv").path
+        let unwritable = try predict([run, Self.courseTestSet, "-o", nowhere], in: dir)
+        XCTAssertEqual(unwritable.status, 1, unwritable.stderr)
+        XCTAssertTrue(unwritable.stderr.contains("-o \(nowhere): error: cannot create"), unwritable.stderr)
+        XCTAssertEqual(unwritable.stdout, "")
     }
 }
 
