@@ -111,6 +111,11 @@ public enum Predictor {
 
     /// An HDF5 or CSV set, read as training read its data.
     private static func loadSet(_ path: String, for model: TrainedModel) throws -> ExampleSet {
+        guard FileSystem.exists(path) else {
+            throw Diagnostic(
+                "\(path): no such file; expected an HDF5 or CSV set, or a PNG or JPEG image",
+                hint: "relative paths start at the working directory")
+        }
         let format: DataSplit.Format = kind(of: path) == .hdf5 ? .hdf5 : .csv
         let labelColumn = model.trainSplit.format == .csv ? model.trainSplit.labelColumn : -1
         let split = DataSplit(path: PathNames.absolute(path), format: format, labelColumn: labelColumn)

@@ -417,7 +417,7 @@ final class PredictTests: XCTestCase {
         try assertRefused([run, dir.appendingPathComponent("empty.jpg").path], naming: ["empty.jpg"],
                           saying: "the file is empty; expected a PNG or JPEG image")
         try assertRefused([run, dir.appendingPathComponent("missing.h5").path], naming: ["missing.h5"],
-                          saying: "does not exist")
+                          saying: "missing.h5: no such file; expected an HDF5 or CSV set, or a PNG or JPEG image")
         try assertRefused([run, dir.path], naming: [dir.path], saying: "is a directory, not a file")
         // One bad input among good ones: nothing is printed or written.
         try assertRefused([run, Self.courseTestSet, text.path], naming: ["notes.png"], saying: "expected a PNG or JPEG image")
