@@ -53,7 +53,7 @@ let package = Package(
         // Runs: planning, training, run folders, manifests, progress, interrupts.
         .target(name: "Runs", dependencies: ["Spec", "Data", "Support", "DeepNet"], swiftSettings: optimized),
         // Reports: summary, compare, verify, the plots' glue.
-        .target(name: "Reports", dependencies: ["Runs", "Spec", "Data", "Support", "DeepNet", "CostPlot"]),
+        .target(name: "Reports", dependencies: ["Runs", "Spec", "Data", "Support", "DeepNet", "CostPlot", "Images"]),
         // CostPlot: the SVG renderer of cost curves (Foundation only).
         .target(name: "CostPlot"),
 

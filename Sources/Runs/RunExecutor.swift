@@ -122,6 +122,8 @@ public struct RunExecutor: Sendable {
             dnnRunVersion: dnnRunVersion, engine: engine.rawValue, engineReason: reason,
             blasLibrary: BLAS.library, blasThreads: blasThreads, host: hostName(),
             started: started, finished: "", iterationsCompleted: 0, error: nil, provenance: provenance)
+        let layout = try ExampleLayout(of: spec.train, features: spec.layerDims[0])
+        (manifest.inputShape, manifest.classes) = (layout.shape, layout.classes)
         /// Writes the manifest, last, naming every other file.
         func writeManifest() throws {
             manifest.files = files

@@ -16,7 +16,7 @@ struct DnnRun: ParsableCommand {
             2 bad usage or an invalid spec (nothing was written).
             """,
         version: dnnRunVersion,
-        subcommands: [Run.self, Validate.self, Verify.self, Compare.self, Plot.self],
+        subcommands: [Run.self, Validate.self, Verify.self, Compare.self, Plot.self, Predict.self],
         defaultSubcommand: Run.self)
 
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors

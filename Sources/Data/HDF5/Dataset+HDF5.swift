@@ -25,7 +25,7 @@ extension Dataset {
 
 /// Reads one split from an open HDF5 file, turning every failure into a diagnostic that
 /// names the file and the dataset. Used only while holding the libhdf5 lock.
-private struct HDF5SplitReader {
+struct HDF5SplitReader {
     let file: DataFile
     let hdf5: HDF5File
     /// The datasets of the root group, for defaults and for listings in errors.
@@ -56,7 +56,7 @@ private struct HDF5SplitReader {
     }
 
     /// `name`, once it is known to name a dataset.
-    private func checkedName(_ name: String) throws(Diagnostic) -> String {
+    func checkedName(_ name: String) throws(Diagnostic) -> String {
         switch hdf5.objectKind(at: name) {
         case .dataset:
             return name
@@ -71,7 +71,7 @@ private struct HDF5SplitReader {
 
     /// The one root dataset named `x` or `…_x` ignoring case (for `suffix` "x"), else an
     /// error listing the datasets there are.
-    private func defaultName(suffix: String, role: String) throws(Diagnostic) -> String {
+    func defaultName(suffix: String, role: String) throws(Diagnostic) -> String {
         let candidates = rootDatasets.filter {
             $0.lowercased() == suffix || $0.lowercased().hasSuffix("_" + suffix)
         }
@@ -85,7 +85,7 @@ private struct HDF5SplitReader {
     }
 
     /// "its datasets: 'a' (209, 64, 64, 3) uint8, 'b' (209,) int64", for error messages.
-    private func listing() -> String {
+    func listing() -> String {
         if rootDatasets.isEmpty { return "it has no datasets at its root" }
         let described = rootDatasets.map { name in
             guard let dataset = try? hdf5.openDataset(name),
@@ -243,7 +243,7 @@ extension DataFile {
 }
 
 /// A shape as numpy prints it: (209, 64, 64, 3), or (209,) for one dimension.
-private func shapeText(_ shape: [Int]?) -> String {
+func shapeText(_ shape: [Int]?) -> String {
     guard let shape else { return "()" }
     return shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
 }
