@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev pkg-config
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run test check-parity bench fuzz clean
+.PHONY: all deps build release run test test-integrations check-parity bench fuzz clean
 
 all: release
 
@@ -30,6 +30,12 @@ run: release
 test: deps
 	$(SWIFT) build --product dnn-run
 	$(SWIFT) test --disable-swift-testing
+
+# DVC and MLflow against real results trees (README: "With DVC", "With MLflow"): installs
+# them into .venv-integrations/ (once), runs experiments/dvc/dvc.yaml and
+# scripts/mlflow_import.py, and checks what they report (Tests/Integrations/run.sh).
+test-integrations: release
+	bash Tests/Integrations/run.sh
 
 # The full 2500 iterations of both course models with every engine, against the numpy
 # oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).
