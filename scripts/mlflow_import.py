@@ -20,8 +20,9 @@ spec's `name`):
   The run's start and end times are the manifest's.
 
 Importing again adds nothing: a run whose folder and spec_sha256 are already in the store
-(as a finished MLflow run) is reported as "already in the store". Runs that are not
-completed (failed, interrupted, staging folders) are skipped, each with its reason.
+(as a finished MLflow run) is reported as "already in the store"; an unfinished one, left by
+an import that was killed half-way, is deleted and the run imported again. Runs that are
+not completed (failed, interrupted, staging folders) are skipped, each with its reason.
 
 The tracking store is --tracking-uri, else $MLFLOW_TRACKING_URI, else sqlite:///mlflow.db
 (a SQLite file in the working directory). For a SQLite store, an experiment this script
@@ -115,6 +116,10 @@ class Report:
 
     def say(self, line: str) -> None:
         print(line, flush=True)
+
+    def error(self, line: str) -> None:
+        self.errors += 1
+        print(line, file=sys.stderr, flush=True)
 
 
 # ----------------------------------------------------------------------------- finding runs
@@ -306,8 +311,7 @@ def classify(candidate: Candidate, report: Report) -> Run | None:
     path = candidate.path
     manifest = candidate.manifest
     if manifest is None:
-        report.errors += 1
-        report.say(f"error   {path}: {candidate.problem}")
+        report.error(f"error   {path}: {candidate.problem}")
         return None
     status = manifest["status"]
     if candidate.staging:
@@ -325,8 +329,7 @@ def classify(candidate: Candidate, report: Report) -> Run | None:
     try:
         return read_run(path, manifest)
     except RunFolderError as error:
-        report.errors += 1
-        report.say(f"error   {path}: completed, but {error}")
+        report.error(f"error   {path}: completed, but {error}")
         return None
 
 

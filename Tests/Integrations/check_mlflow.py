@@ -13,6 +13,7 @@ folder that is not a results tree exit with status 2, say why, and write nothing
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -149,6 +150,26 @@ def main() -> None:
             checks.check(str(path) in done.stderr and expected in done.stderr,
                          f"importer on {path.name}: says '{path}: {expected}'", done.stderr)
             checks.check(not database.exists(), f"importer on {path.name}: no store written")
+
+        # A completed run folder whose costs.csv is damaged: the others are imported, exit 1.
+        tree = Path(scratch) / "results" / "cat_lr_seed"
+        points = [f for f in completed if f.parent.name == "cat_lr_seed"][:2]
+        for point in points:
+            shutil.copytree(point, tree / point.name)
+        damaged = tree / points[0].name / "costs.csv"
+        with damaged.open("a") as stream:
+            stream.write("2500,not-a-number\n")
+        line = len(damaged.read_text().splitlines())
+        done = subprocess.run(
+            [sys.executable, str(arguments.importer), str(tree), "--tracking-uri",
+             f"sqlite:///{database}"], capture_output=True, text=True)
+        checks.equal(done.returncode, 1, "importer with a damaged costs.csv: exit status 1")
+        checks.check(f"{points[0].name}: completed, but costs.csv:{line}: expected an integer "
+                     "iteration and a number, found '2500,not-a-number'" in done.stderr,
+                     "importer with a damaged costs.csv: names the file, line and content",
+                     done.stderr)
+        checks.check("1 imported" in done.stdout and "1 unreadable" in done.stdout,
+                     "importer with a damaged costs.csv: imports the other run", done.stdout)
     checks.finish()
 
 

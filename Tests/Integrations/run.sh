@@ -76,7 +76,8 @@ fi
 # ------------------------------------------------------------------------------------ venv
 step "virtual environment $VENV"
 stamp=$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)
-if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.requirements-sha256" 2>/dev/null)" = "$stamp" ]; then
+if [ "$(cat "$VENV/.requirements-sha256" 2>/dev/null)" = "$stamp" ] \
+    && "$VENV/bin/python" -c 'import dvc, mlflow, pandas, sqlalchemy' 2>/dev/null; then
     echo "reusing it (requirements.txt unchanged)"
 else
     if [ -e "$VENV" ] && [ ! -f "$VENV/pyvenv.cfg" ]; then
@@ -104,7 +105,8 @@ out=$WORK/dvc-out
 mkdir -p "$repo/.build/release" "$repo/datasets" "$repo/experiments" "$out"
 cp "$BIN" "$repo/.build/release/dnn-run"
 cp "$ROOT"/datasets/train_catvnoncat.h5 "$ROOT"/datasets/test_catvnoncat.h5 "$repo/datasets/"
-cp -R "$ROOT/experiments/dvc" "$repo/experiments/"
+mkdir -p "$repo/experiments/dvc"   # the example's files only, never a results/ or dvc.lock left by hand
+cp "$ROOT"/experiments/dvc/{dvc.yaml,cat_2layer.yaml,.gitignore} "$repo/experiments/dvc/"
 cd "$repo"
 printf '/.build/\n' > .gitignore
 git init -q
