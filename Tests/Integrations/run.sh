@@ -148,6 +148,7 @@ mkdir -p "$store"
 run "$BIN" experiments/cat_2layer.yaml --results "$results" --quiet
 run "$BIN" experiments/sweeps/cat_lr_seed.yaml --results "$results" --quiet --jobs 2
 # A run that diverges: recorded as failed, exit status 1.
+echo "(expected: the next run diverges, is recorded as failed and exits with status 1)" >&2
 status=0
 run "$BIN" experiments/cat_2layer.yaml --results "$results" --quiet \
     --set training.learning_rate=50 --set training.iterations=300 || status=$?
