@@ -1,9 +1,10 @@
-# dnn-run: make run (train the course's 5-layer cat model), make test, make bench.
+# dnn-run: make run (train the course's 5-layer cat model), make reproduce, make test, make bench.
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev pkg-config
+APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-config
+TEST_VENV := .venv-test
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run test test-integrations check-parity bench fuzz clean
+.PHONY: all deps build release run reproduce test test-venv test-integrations check-parity bench fuzz clean
 
 all: release
 
@@ -27,15 +28,33 @@ release: deps
 run: release
 	$(BIN) experiments/cat_5layer.yaml
 
-test: deps
+# Train both course models (into a temporary folder) and compare their costs and accuracies
+# with the numbers the course's notebook printed (experiments/course_numbers.tsv); exit 1 if
+# a compared digit differs.
+reproduce: release
+	sh experiments/reproduce.sh $(BIN)
+
+test: deps test-venv
 	$(SWIFT) build --product dnn-run
-	$(SWIFT) test --disable-swift-testing
+	DNN_RUN_TEST_PYTHON=$(CURDIR)/$(TEST_VENV)/bin/python $(SWIFT) test --disable-swift-testing
+
+# The image tests compare with Pillow (Tests/ImagesTests/Reference): a virtual environment
+# in .venv-test (untracked) with the pinned Pillow, numpy and h5py; Debian's python3-venv.
+test-venv: $(TEST_VENV)/installed
+
+$(TEST_VENV)/installed: Tests/ImagesTests/Reference/requirements.txt
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=python3-venv
+	rm -rf $(TEST_VENV)
+	$(PYTHON) -m venv $(TEST_VENV)
+	$(TEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	touch $@
 
 # DVC and MLflow against real results trees (README: "With DVC", "With MLflow"): installs
 # them into .venv-integrations/ (once), runs experiments/dvc/dvc.yaml and
 # scripts/mlflow_import.py, and checks what they report (Tests/Integrations/run.sh).
 test-integrations: release
-	bash Tests/Integrations/run.sh
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=python3-venv
+	PYTHON=$(PYTHON) bash Tests/Integrations/run.sh
 
 # The full 2500 iterations of both course models with every engine, against the numpy
 # oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).
@@ -68,4 +87,4 @@ fuzz: deps
 	$(FUZZ_BIN) $(FUZZ_FLAGS) Fuzz/work/corpus Fuzz/corpus/spec
 
 clean:
-	rm -rf .build $(FUZZ_SCRATCH) Fuzz/work
+	rm -rf .build $(FUZZ_SCRATCH) Fuzz/work $(TEST_VENV)

@@ -10,12 +10,13 @@ let package = Package(
     products: [
         .executable(name: "dnn-run", targets: ["dnn-run"]),
         .library(name: "DeepNet", targets: ["DeepNet"]),
-        .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "Runs", targets: ["Runs"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .executable(name: "FuzzSpec", targets: ["FuzzSpec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // System libraries: a module map and a shim header each; see their headers.
@@ -24,26 +25,43 @@ let package = Package(
             name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(
+            name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
             name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CStb", path: "Sources/CStb", providers: [.apt(["libstb-dev"])]),
+        // libjpeg-turbo behind a small C shim: its errors longjmp, which Swift cannot catch.
+        .target(name: "CJPEG", path: "Sources/CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
         // The core: the course's network, nothing but math.
         .target(name: "DeepNet", dependencies: ["CBLAS"], swiftSettings: optimized),
 
-        // Specs, datasets, runs, sweeps and the results tree.
+        // Image files as inputs: PNG/JPEG to RGB, resized as Pillow does.
+        .target(name: "Images", dependencies: ["CStb", "CJPEG"], swiftSettings: optimized),
+
+        // The pipeline, one stage per module; each imports only the ones below it:
+        // dnn-run -> Reports -> Runs -> Spec -> Data -> Support, Runs -> DeepNet.
+        // Support: files through swift-system, atomic writes, locks, hashing, JSON, formatting.
         .target(
-            name: "Experiments",
-            dependencies: [
-                "DeepNet", "CYAML", "CHDF5",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: optimized),
+            name: "Support",
+            dependencies: ["CCrypto", .product(name: "SystemPackage", package: "swift-system")]),
+        // Data: the datasets a spec names, read from HDF5 and CSV.
+        .target(name: "Data", dependencies: ["Support", "DeepNet", "CHDF5", .product(name: "SystemPackage", package: "swift-system")], swiftSettings: optimized),
+        // Spec: YAML in, one schema table, a validated plan of runs out.
+        .target(name: "Spec", dependencies: ["Support", "Data", "DeepNet", "CYAML"], swiftSettings: optimized),
+        // Runs: planning, training, run folders, manifests, progress, interrupts.
+        .target(name: "Runs", dependencies: ["Spec", "Data", "Support", "DeepNet"], swiftSettings: optimized),
+        // Reports: summary, compare, verify, the plots' glue.
+        .target(name: "Reports", dependencies: ["Runs", "Spec", "Data", "Support", "DeepNet", "CostPlot"]),
+        // CostPlot: the SVG renderer of cost curves (Foundation only).
+        .target(name: "CostPlot"),
 
         // The command line.
         .executableTarget(
             name: "dnn-run",
             dependencies: [
-                "Experiments",
+                "Reports", "Runs", "Spec", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -51,13 +69,19 @@ let package = Package(
         // without; see Fuzz/README.md.
         // (`@_extern(c)` declares libFuzzer's driver.)
         .executableTarget(
-            name: "FuzzSpec", dependencies: ["Experiments"],
+            name: "FuzzSpec", dependencies: ["Spec", "Support"],
             swiftSettings: [.enableExperimentalFeature("Extern")]),
 
         // Assertion helpers shared by the test targets.
         .target(name: "TestSupport", dependencies: ["DeepNet"], path: "Tests/TestSupport"),
         .testTarget(name: "DeepNetTests", dependencies: ["DeepNet", "TestSupport"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "DeepNet", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["Experiments", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Support", "DeepNet", "TestSupport", "CHDF5"]),
+        .testTarget(name: "SpecTests", dependencies: ["Spec", "Data", "Support", "DeepNet", "TestSupport"]),
+        .testTarget(name: "CostPlotTests", dependencies: ["CostPlot"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images"], exclude: ["Reference"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["Runs", "Spec", "Data", "DeepNet", "Support", "TestSupport"],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -13,11 +13,6 @@ void cblas_dgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE transA,
                  const double alpha, const double *a, const int lda, const double *b,
                  const int ldb, const double beta, double *c, const int ldc);
 
-void cblas_dgemv(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE trans, const int m,
-                 const int n, const double alpha, const double *a, const int lda,
-                 const double *x, const int incx, const double beta, double *y,
-                 const int incy);
-
 // BLIS: thread count for subsequent calls, and its version string.
 void bli_thread_set_num_threads(long n_threads);
 long bli_thread_get_num_threads(void);

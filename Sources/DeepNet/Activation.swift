@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The nonlinearity g of a layer: A = g(Z), and its backward dZ = dA * g'(Z).
 ///

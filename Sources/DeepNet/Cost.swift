@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `compute_cost`: the cross-entropy cost
 /// J = -1/m * sum(Y log(AL) + (1 - Y) log(1 - AL)), with AL and Y of shape (1, m).

@@ -31,18 +31,23 @@ private func formatFlops(_ x: Double) -> String {
 }
 
 extension EngineKind {
-    /// Bytes of memory training allocates besides the data, an upper bound over both
-    /// engines: the parameters four times (initial, current, gradient, final), and Z, A,
-    /// dZ, dA of every layer over m examples; the dual engine adds G (m x m) and P, C
-    /// (n_1 x m). Used to refuse, before allocating, a model the machine cannot hold.
-    public static func memoryEstimate(layerDims: [Int], examples m: Int) -> Double {
+    /// Bytes of memory training with this engine allocates besides the data, an upper
+    /// bound: the parameters four times (initial, current, gradient, final), and Z, A,
+    /// dZ, dA of every layer over m examples (8 bytes a number):
+    ///
+    ///     primal: 8 (4 sum_l n_l (n_{l-1} + 1) + 4 m sum_l n_l)
+    ///     dual:   primal + 8 (m^2 + 2 n_1 m)      (G = X^T X, and P, C of layer 1)
+    ///
+    /// Used to refuse, before allocating, a model the machine cannot hold, and to keep
+    /// `auto` from choosing the dual engine when its Gram matrix would not fit.
+    public func memoryEstimate(layerDims: [Int], examples m: Int) -> Double {
         guard layerDims.count >= 2 else { return 0 }
         var parameters = 0.0, activations = 0.0
         for l in 1..<layerDims.count {
             parameters += Double(layerDims[l]) * Double(layerDims[l - 1] + 1)
             activations += Double(layerDims[l]) * Double(m)
         }
-        let dual = Double(m) * Double(m) + 2 * Double(layerDims[1]) * Double(m)
-        return 8 * (4 * parameters + 4 * activations + dual)
+        let gram = self == .dual ? Double(m) * Double(m) + 2 * Double(layerDims[1]) * Double(m) : 0
+        return 8 * (4 * parameters + 4 * activations + gram)
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How the weights are drawn. Every scheme draws `randn(n_l, n_{l-1})` for each layer in
 /// order from one stream seeded once (`np.random.seed(seed)`), then scales it; biases

@@ -45,20 +45,6 @@ public struct Matrix: Equatable, Sendable {
         set { storage[row * cols + col] = newValue }
     }
 
-    /// The rows as nested arrays, as numpy's `tolist()`.
-    public var nestedRows: [[Double]] {
-        (0..<rows).map { i in Array(storage[(i * cols)..<((i + 1) * cols)]) }
-    }
-
-    /// The transpose (cols x rows), a copy.
-    public var transposed: Matrix {
-        var t = Matrix(rows: cols, cols: rows)
-        for i in 0..<rows {
-            for j in 0..<cols { t.storage[j * rows + i] = storage[i * cols + j] }
-        }
-        return t
-    }
-
     /// Elementwise map, as a numpy ufunc.
     @inlinable public func map(_ f: (Double) -> Double) -> Matrix {
         Matrix(rows: rows, cols: cols, storage: storage.map(f))

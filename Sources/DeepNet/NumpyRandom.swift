@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// numpy's legacy global generator, bit for bit: `np.random.seed(n)` followed by
 /// `np.random.randn(...)`.

@@ -1,14 +1,3 @@
-/// Which implementation of gradient descent trains the network. Both compute the
-/// course's algorithm and agree with it to 1e-9; they differ in cost.
-public enum EngineKind: String, CaseIterable, Sendable, Codable {
-    /// The textbook algorithm: forward, backward and update every layer, with BLAS products.
-    case primal
-    /// Full-batch descent in the span of the data: W1 = W1_0 + C X^T, so the first
-    /// layer needs the Gram matrix X^T X instead of products with X. Cheaper when there
-    /// are fewer examples than input features.
-    case dual
-}
-
 /// The hyperparameters of full-batch gradient descent.
 public struct TrainingOptions: Equatable, Sendable {
     public var learningRate: Double
@@ -76,7 +65,15 @@ public enum TrainingError: Error, Equatable {
     }
 }
 
-/// Full-batch gradient descent as the course's `L_layer_model`:
+/// Full-batch gradient descent as the course's `L_layer_model`.
+///
+/// The notebook's functions (`modelForward`, `computeCost`, `modelBackward`,
+/// `updateParameters`, in Forward.swift, Cost.swift, Backward.swift and
+/// GradientDescent.swift) are the reference: they read like the math and are tested
+/// against the seed's outputs. `Engine` is the fast path this loop runs, held to them by
+/// TrainerTests (each engine against the notebook's functions composed by hand) and to
+/// the numpy oracle by the parity tests.
+///
 ///
 ///     for i in 0 ..< iterations:
 ///         AL = L_model_forward(X); cost = compute_cost(AL, Y)   # recorded if i % every == 0

@@ -1,4 +1,5 @@
-import Experiments
+import Spec
+import Support
 import Foundation
 
 /// The spec loader's fuzz target: arbitrary bytes through the YAML parser and the spec
@@ -40,7 +41,7 @@ enum SpecFuzzer {
     @discardableResult
     static func run(_ bytes: [UInt8]) -> Outcome {
         _ = try? YAMLParser.parse(bytes, file: "fuzz.yaml")
-        let plan: SpecPlan
+        let plan: Sweep
         do {
             plan = try SpecLoader.load(bytes: bytes, file: "spec/fuzz.yaml", workingDirectory: sandbox)
         } catch {
@@ -49,7 +50,7 @@ enum SpecFuzzer {
         }
         precondition(!plan.points.isEmpty, "the spec loaded with no run in it")
         for point in plan.points.prefix(3) {
-            let resolved = Array(point.spec.resolvedYAML.utf8)
+            let resolved = Array(point.spec.resolvedYAML(dataPathsRelativeTo: sandbox + "/spec").utf8)
             do {
                 let reloaded = try SpecLoader.load(bytes: resolved, file: "spec/resolved.yaml", workingDirectory: sandbox)
                 precondition(reloaded.points.count == 1, "a resolved spec has a sweep")

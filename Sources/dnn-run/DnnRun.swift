@@ -1,5 +1,8 @@
 import ArgumentParser
-import Experiments
+import Reports
+import Runs
+import Spec
+import Support
 import Foundation
 
 /// `dnn-run`: train the course's deep networks from YAML experiment specs.
@@ -19,20 +22,22 @@ struct DnnRun: ParsableCommand {
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
     /// become status 2 (its own default is 64).
     static func main() {
+        StandardStreams.prepare()
+        FrontEndOption.spelling = { "--\($0.rawValue)" }
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch let diagnostics as Diagnostics {
-            FileHandle.standardError.write(Data((diagnostics.description + "\n").utf8))
+            StandardStreams.error(diagnostics.description + "\n")
             Foundation.exit(2)
         } catch let diagnostic as Diagnostic {
-            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+            StandardStreams.error(diagnostic.description + "\n")
             Foundation.exit(2)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            StandardStreams.error(fullMessage(for: error) + "\n")
             Foundation.exit(2)
         }
     }
@@ -64,6 +69,9 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N).", valueName: "I/N"))
     var shard: String?
 
+    @Flag(help: "Stop starting runs after the first one fails (runs in flight finish); exit 1 naming it.")
+    var failFast = false
+
     @Flag(help: "No progress display; only the summary lines and errors.")
     var quiet = false
 
@@ -76,13 +84,16 @@ struct Run: ParsableCommand {
                              at: .flag("--blas-threads \(blasThreads)"))
         }
         let shard = try self.shard.map(Shard.init(parsing:))
-        let plan = try SpecLoader.load(path: spec, overrides: overrides)
-        var options = RunnerOptions(resultsDirectory: absolutePath(results))
+        let plan = try SpecLoader.load(path: spec, overrides: overrides.map(setOverride))
+        var options = RunnerOptions(resultsDirectory: PathNames.absolute(results))
         options.force = force
         options.jobs = jobs
         options.shard = shard
         options.blasThreads = blasThreads
         options.progress = .automatic(quiet: quiet)
+        options.observer = ExperimentFiles()
+        options.failFast = failFast
+        options.commandLine = CommandLine.arguments
         let report = try Runner.run(plan, options: options)
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
@@ -103,7 +114,7 @@ struct Validate: ParsableCommand {
         var problems: [Diagnostic] = []
         for path in specs {
             do {
-                let plan = try SpecLoader.load(path: path, overrides: overrides)
+                let plan = try SpecLoader.load(path: path, overrides: overrides.map(setOverride))
                 try validateData(plan)
                 let n = plan.points.count
                 print("\(path): ok (\(n) run\(n == 1 ? "" : "s"))")
@@ -129,6 +140,11 @@ struct Verify: ParsableCommand {
     @Option(help: "Accept differences up to this absolute value instead of requiring identical bits.")
     var tolerance: Double?
 
+    @Option(name: .customLong("data"), help: ArgumentHelp(
+        "Also look for the run's data files, by name, in this folder (repeatable); the SHA-256 the manifest recorded decides.",
+        valueName: "DIR"))
+    var dataFolders: [String] = []
+
     @Flag(help: "No progress display.")
     var quiet = false
 
@@ -139,7 +155,14 @@ struct Verify: ParsableCommand {
         }
         Interrupts.shared.install()
         let board = ProgressBoard(style: .automatic(quiet: quiet), totalRuns: 1)
-        let report = try Verifier.verify(folder: absolutePath(runDirectory), tolerance: tolerance, progress: board)
+        let report: RunVerifier.Report
+        do {
+            report = try RunVerifier.verify(
+                folder: PathNames.absolute(runDirectory), tolerance: tolerance, dataFolders: dataFolders, progress: board)
+        } catch let stop as RunVerifier.Interrupted {
+            StandardStreams.error("verify: stopped by \(stop.signal) before re-training finished; nothing was compared\n")
+            throw ExitCode(1)
+        }
         for line in report.lines { print(line) }
         print(report.matched ? "verified: \(runDirectory) reproduces" : "NOT verified: \(runDirectory) differs (see above)")
         if !report.matched { throw ExitCode(1) }
@@ -160,13 +183,40 @@ struct Compare: ParsableCommand {
     @Option(help: "Sort by this column (numerically when numbers), e.g. final_cost or training.learning_rate.")
     var sort: String?
 
+    @Option(help: ArgumentHelp(
+        "Group runs by these keys and print n, mean, std, min and max of each metric per group; '!KEY,...' groups by every differing key but these, e.g. '!training.seed' for the spread over seeds.",
+        valueName: "KEY[,KEY...]"))
+    var groupBy: String?
+
     func run() throws {
-        guard let format = Comparison.Format(rawValue: format) else {
+        guard let format = RunTable.Format(rawValue: format) else {
             throw Diagnostic("expected table, csv or json", at: .flag("--format \(format)"))
         }
-        let runs = try Comparison.collect(directories)
-        let (header, rows) = try Comparison.rows(runs, sortedBy: sort)
-        print(Comparison.render(header: header, rows: rows, format: format), terminator: "")
+        let runs = try RunTable.collect(directories)
+        var (header, rows): ([String], [[String]])
+        if let groupBy {
+            let members = runs.map { RunGroups.Member(values: $0.values, status: $0.manifest.status, metrics: $0.metrics) }
+            do {
+                let keys = try RunGroups.keys(RunGroups.Selection(parsing: groupBy), of: members)
+                (header, rows) = RunGroups.table(RunGroups.groups(members, by: keys), keys: keys)
+            } catch {
+                throw Diagnostic(error.message, at: .flag("--group-by \(groupBy)"), hint: error.hint)
+            }
+            if let sort {
+                guard header.contains(sort) else {
+                    let error = RunTable.UnknownColumn(name: sort, columns: header)
+                    throw Diagnostic(error.message, at: .flag("--sort \(sort)"), hint: error.hint)
+                }
+                rows = RunTable.sorted(rows, header: header, by: sort)
+            }
+        } else {
+            do {
+                (header, rows) = try RunTable.rows(runs, sortedBy: sort)
+            } catch let error as RunTable.UnknownColumn {
+                throw Diagnostic(error.message, at: .flag("--sort \(error.name)"), hint: error.hint)
+            }
+        }
+        print(RunTable.render(header: header, rows: rows, format: format), terminator: "")
     }
 }
 
@@ -191,14 +241,14 @@ struct Plot: ParsableCommand {
         guard output.lowercased().hasSuffix(".svg") else {
             throw Diagnostic("expected a file name ending in .svg", at: .flag("-o \(output)"))
         }
-        let svg = try CostPlots.svg(of: directories, title: title, logScale: log)
-        try AtomicFile.write(svg, to: absolutePath(output))
+        let svg = try RunPlots.svg(of: directories, title: title, logScale: log)
+        try AtomicFile.write(svg, to: PathNames.absolute(output))
         print("wrote \(output)")
     }
 }
 
-/// An absolute path for `path`, relative to the working directory.
-func absolutePath(_ path: String) -> String {
-    let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-    return url.standardizedFileURL.path
+/// A `--set KEY=VALUE` argument as the spec stage takes it: located at the flag, so its
+/// errors read `--set training.seed=x: error: ...`.
+private func setOverride(_ argument: String) -> SpecOverride {
+    SpecOverride(argument, at: .flag("--set \(argument)"))
 }

@@ -1,0 +1,61 @@
+import Support
+import SystemPackage
+
+/// A data file about to be read: its path, where the spec named it, and its size; every
+/// diagnostic about the file and its contents comes from here, so they all read alike:
+///
+///     cat.yaml:4:10: error: data file '/abs/train.h5': dataset 'train_set_y' has label 2 at example 17
+struct DataFile {
+    /// Absolute path of the file.
+    let path: String
+    /// Where the spec names the file.
+    let location: SourceLocation?
+    /// Size in bytes.
+    let size: Int
+
+    /// Checks that `split.path` names a regular file this process can read.
+    init(_ split: DataSplit) throws(Diagnostic) {
+        let file = DataFile(path: split.path, location: split.location, size: 0)
+        let status: Stat
+        do {
+            status = try FileSystem.status(of: file.path)
+        } catch {
+            if error.errno == .noSuchFileOrDirectory {
+                throw file.error("does not exist", hint: "paths in a spec are relative to the spec file's folder")
+            }
+            throw file.error("cannot be read: \(error.reason)")
+        }
+        switch status.type {
+        case .regular: break
+        case .directory: throw file.error("is a directory, not a file", hint: "name a data file inside it")
+        default: throw file.error("is not a regular file")
+        }
+        let probe: FileDescriptor
+        do {
+            probe = try FileSystem.open(file.path, .readOnly, options: .nonBlocking)
+        } catch {
+            throw file.error(
+                "cannot be read: \(error.reason)",
+                hint: error.errno == .permissionDenied ? "give this user read permission (chmod +r)" : nil)
+        }
+        try? probe.close()
+        self.init(path: file.path, location: file.location, size: Int(status.size))
+    }
+
+    private init(path: String, location: SourceLocation?, size: Int) {
+        self.path = path
+        self.location = location
+        self.size = size
+    }
+
+    /// A problem with the file as a whole: "data file 'PATH': MESSAGE".
+    func error(_ message: String, hint: String? = nil) -> Diagnostic {
+        Diagnostic("data file '\(path)': \(message)", at: location, hint: hint)
+    }
+
+    /// A problem at a place in a text file: "data file PATH:LINE:COLUMN: MESSAGE", so a
+    /// terminal or editor can jump there.
+    func error(line: Int, column: Int, _ message: String, hint: String? = nil) -> Diagnostic {
+        Diagnostic("data file \(path):\(line):\(column): \(message)", at: location, hint: hint)
+    }
+}

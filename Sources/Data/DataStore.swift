@@ -1,0 +1,99 @@
+import DeepNet
+import Foundation
+import Support
+
+/// The datasets of one invocation, each loaded once and shared by every run that reads
+/// it (a sweep of 100 points over one dataset loads it once), with the dual engine's Gram
+/// matrix computed once per training set. Safe to use from several worker threads.
+public final class DataStore: @unchecked Sendable {
+    private struct Key: Hashable {
+        var split: DataSplit
+        var scale: Double
+    }
+
+    private let lock = NSLock()
+    private var datasets: [Key: Dataset] = [:]
+    private var bases: [Key: DualBasis] = [:]
+    /// Size and hash of datasets read without being kept (test sets), so that planning a
+    /// sweep reads each file once, not once per point.
+    private var summaries: [Key: DatasetSummary] = [:]
+    /// Runs still to train on each training set, when the runner has said so.
+    private var pendingUses: [Key: Int] = [:]
+
+    public init() {}
+
+    /// The dataset of `split` divided by `scale`, loading it on first use. With `keep`
+    /// false it is not kept after this call (unless it already was): test sets, which are
+    /// small to reload and need not occupy memory while training runs.
+    public func dataset(_ split: DataSplit, scale: Double, keep: Bool = true) throws -> Dataset {
+        let key = Key(split: split.withoutLocation, scale: scale)
+        lock.lock()
+        defer { lock.unlock() }
+        if let d = datasets[key] { return d }
+        let d = try Dataset(contentsOf: split, scale: scale)
+        if keep { datasets[key] = d }
+        return d
+    }
+
+    /// The size and hash of `split`, reading it (without keeping it) on first use.
+    public func summary(_ split: DataSplit, scale: Double) throws -> DatasetSummary {
+        let key = Key(split: split.withoutLocation, scale: scale)
+        lock.lock()
+        let known = summaries[key]
+        lock.unlock()
+        if let known { return known }
+        let d = try dataset(split, scale: scale, keep: false)
+        let summary = DatasetSummary(features: d.features, examples: d.examples, sha256: d.sha256)
+        lock.lock()
+        summaries[key] = summary
+        lock.unlock()
+        return summary
+    }
+
+    /// The Gram matrix of the training set of `split`, computed on first use.
+    public func dualBasis(_ split: DataSplit, scale: Double) throws -> DualBasis {
+        let data = try dataset(split, scale: scale)
+        let key = Key(split: split.withoutLocation, scale: scale)
+        lock.lock()
+        defer { lock.unlock() }
+        if let b = bases[key] { return b }
+        let b = DualBasis(data.X)
+        bases[key] = b
+        return b
+    }
+
+    /// Declares that `count` more runs will train on `split`: after the last of them calls
+    /// `finishedTraining`, its data and Gram matrix are released.
+    public func expectTraining(on split: DataSplit, scale: Double, runs count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        pendingUses[Key(split: split.withoutLocation, scale: scale), default: 0] += count
+    }
+
+    /// A run is done training on `split`; releases the data after the last expected one.
+    public func finishedTraining(on split: DataSplit, scale: Double) {
+        let key = Key(split: split.withoutLocation, scale: scale)
+        lock.lock()
+        defer { lock.unlock() }
+        guard let pending = pendingUses[key] else { return }
+        pendingUses[key] = pending - 1
+        if pending <= 1 {
+            datasets[key] = nil
+            bases[key] = nil
+        }
+    }
+
+    /// Whether a Gram matrix for this split is already computed (it then costs nothing).
+    public func hasDualBasis(_ split: DataSplit, scale: Double) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return bases[Key(split: split.withoutLocation, scale: scale)] != nil
+    }
+}
+
+/// What planning needs of a dataset: its shape and its hash.
+public struct DatasetSummary: Equatable, Sendable {
+    public var features: Int
+    public var examples: Int
+    public var sha256: String
+}

@@ -1,0 +1,71 @@
+import DeepNet
+import Support
+
+/// The examples and labels of one data split, in the course's layout, ready for training.
+///
+/// `X` is (n_x, m), one example per column, already divided by the spec's `data.scale`;
+/// `Y` is (1, m), each label 0 or 1. Images (m, h, w, c) are flattened per example like
+/// numpy's `x.reshape(m, -1).T`, so the cat images give X of (12288, 209) where
+/// `X[1, 0]` is the green channel of the top-left pixel of the first image.
+///
+///     let train = try Dataset(contentsOf: DataSplit(path: "/abs/train_catvnoncat.h5", format: .hdf5),
+///                             scale: 255)
+///     train.features   // 12288
+///     train.examples   // 209
+public struct Dataset: Equatable, Sendable {
+    /// The features, (n_x, m), float64.
+    public var X: Matrix
+    /// The labels, (1, m), each 0 or 1.
+    public var Y: Matrix
+    /// SHA-256 of the file's bytes, 64 lowercase hex digits, for the run's manifest.
+    public var sha256: String
+    /// Absolute path of the file the data came from.
+    public var path: String
+
+    /// n_x, the number of features of each example.
+    public var features: Int { X.rows }
+    /// m, the number of examples.
+    public var examples: Int { X.cols }
+
+    public init(X: Matrix, Y: Matrix, sha256: String, path: String) {
+        precondition(Y.rows == 1 && Y.cols == X.cols, "Y is (\(Y.rows), \(Y.cols)) for \(X.cols) examples")
+        self.X = X
+        self.Y = Y
+        self.sha256 = sha256
+        self.path = path
+    }
+
+    /// Loads a split from its HDF5 or CSV file, dividing every feature by `scale`.
+    ///
+    /// Every problem with the file (missing, unreadable, not HDF5, corrupt, no examples,
+    /// a shape too large, non-numeric data, a NaN or infinite feature, a label other than
+    /// 0 or 1) is a `Diagnostic` at `split.location` naming the file; nothing is allocated
+    /// for a dataset before its size has been checked against the file's.
+    ///
+    /// - Parameter scale: a positive finite divisor, e.g. 255 for 8-bit pixels; the
+    ///   division is `x / scale`, as numpy's `X / 255`, so values agree bit for bit.
+    public init(contentsOf split: DataSplit, scale: Double = 1) throws(Diagnostic) {
+        let file = try DataFile(split)
+        guard scale.isFinite, scale > 0 else {
+            throw Diagnostic(
+                "data.scale must be a positive finite number, not \(displayText(scale))",
+                at: split.location, key: "data.scale")
+        }
+        let (X, Y) = switch split.format {
+        case .hdf5: try Dataset.readHDF5(file, x: split.x, y: split.y, scale: scale)
+        case .csv: try Dataset.readCSV(file, labelColumn: split.labelColumn, header: split.header, scale: scale)
+        }
+        let sha256: String
+        do {
+            sha256 = try sha256OfFile(atPath: file.path)
+        } catch {
+            throw file.error("cannot be hashed: \(error.message)")
+        }
+        self.init(X: X, Y: Y, sha256: sha256, path: file.path)
+    }
+}
+
+/// Bytes the feature matrix of one split may take, float64: 8 GiB. A shape beyond it is
+/// refused before anything is allocated; it is far beyond what full-batch training on
+/// this machine could use, and what a corrupt header tends to claim.
+let maximumFeatureBytes = 8 << 30

@@ -1,0 +1,165 @@
+import CHDF5
+import Support
+
+/// A dataset of an open HDF5 file; closed when released.
+final class HDF5Dataset {
+    private let handle: HDF5Handle
+    var id: hid_t { handle.id }
+    let name: String
+    /// Keeps the file open at least as long as the dataset.
+    private let file: HDF5File
+
+    init(in file: HDF5File, named name: String) throws(HDF5Error) {
+        handle = try HDF5Handle(H5Dopen2(file.id, name, dnn_h5p_default()), .dataset, orThrow: "cannot open dataset '\(name)'")
+        self.name = name
+        self.file = file
+    }
+
+    /// The dataset's shape, e.g. [209, 64, 64, 3]; nil for a scalar or empty (null) dataspace.
+    /// A dimension beyond `Int.max` (only a corrupt file claims one) is an error.
+    func shape() throws(HDF5Error) -> [Int]? {
+        let space = try HDF5Handle(H5Dget_space(id), .dataspace, orThrow: "cannot read the shape of dataset '\(name)'")
+        guard H5Sget_simple_extent_type(space.id) == H5S_SIMPLE else { return nil }
+        let rank = H5Sget_simple_extent_ndims(space.id)
+        guard rank >= 0 else { throw HDF5Error("cannot read a dataset's rank") }
+        var dims = [hsize_t](repeating: 0, count: Int(rank))
+        guard H5Sget_simple_extent_dims(space.id, &dims, nil) >= 0 else { throw HDF5Error("cannot read a dataset's shape") }
+        var shape: [Int] = []
+        for dim in dims {
+            guard let size = Int(exactly: dim) else { throw HDF5Error("dimension \(dim) is out of range") }
+            shape.append(size)
+        }
+        return shape
+    }
+
+    /// The dataset's element type, as stored in the file.
+    func datatype() throws(HDF5Error) -> HDF5Datatype {
+        try HDF5Datatype(of: self)
+    }
+
+    /// Whether the data passes through filters (compression, checksums) on its way to
+    /// disk, so the bytes it holds in the file may be fewer than its elements' bytes.
+    func isFiltered() throws(HDF5Error) -> Bool {
+        let properties = try HDF5Handle(
+            H5Dget_create_plist(id), .propertyList, orThrow: "cannot read the properties of dataset '\(name)'")
+        return H5Pget_nfilters(properties.id) > 0
+    }
+
+    /// Reads every element converted to float64; the dataset must hold `count` elements.
+    func readAsDoubles(count: Int) throws(HDF5Error) -> [Double] {
+        var values = [Double](repeating: 0, count: count)
+        let status = values.withUnsafeMutableBytes { bytes in
+            H5Dread(id, dnn_h5t_native_double(), dnn_h5s_all(), dnn_h5s_all(), dnn_h5p_default(), bytes.baseAddress)
+        }
+        guard status >= 0 else { throw HDF5Error("cannot read dataset '\(name)'") }
+        return values
+    }
+
+    /// Reads every element, converted by libhdf5 to `memoryType`, into `buffer`, which
+    /// must hold the dataset's element count times the memory type's size.
+    func read(as memoryType: hid_t, into buffer: UnsafeMutableRawPointer) throws(HDF5Error) {
+        guard H5Dread(id, memoryType, dnn_h5s_all(), dnn_h5s_all(), dnn_h5p_default(), buffer) >= 0 else {
+            throw HDF5Error("cannot read dataset '\(name)'")
+        }
+    }
+}
+
+/// The element type of a dataset as stored in the file; closed when released.
+final class HDF5Datatype {
+    private let handle: HDF5Handle
+    var id: hid_t { handle.id }
+
+    init(of dataset: HDF5Dataset) throws(HDF5Error) {
+        handle = try HDF5Handle(
+            H5Dget_type(dataset.id), .datatype, orThrow: "cannot read the type of dataset '\(dataset.name)'")
+    }
+
+    /// Bytes per element in the file.
+    var size: Int { H5Tget_size(id) }
+
+    /// The numeric type to read the elements as, or nil when they are not numbers
+    /// (strings, compounds, references...). Enums over integers, such as the booleans
+    /// h5py writes for numpy's `bool` ({FALSE = 0, TRUE = 1} over int8), are read as their
+    /// integer values.
+    var elementType: HDF5ElementType? {
+        switch H5Tget_class(id) {
+        case H5T_INTEGER: return HDF5ElementType(integerOfSize: size, signed: H5Tget_sign(id) == H5T_SGN_2)
+        case H5T_FLOAT: return HDF5ElementType(floatOfSize: size)
+        case H5T_ENUM:
+            guard let base = try? HDF5Handle(H5Tget_super(id), .datatype, orThrow: "cannot read an enum's base type") else {
+                return nil
+            }
+            return HDF5ElementType(integerOfSize: H5Tget_size(base.id), signed: H5Tget_sign(base.id) == H5T_SGN_2)
+        default: return nil
+        }
+    }
+
+    /// A short name like numpy's: `uint8`, `int64`, `float32`, `string`, `compound`...
+    var typeName: String {
+        switch H5Tget_class(id) {
+        case H5T_INTEGER: return (H5Tget_sign(id) == H5T_SGN_2 ? "int" : "uint") + "\(8 * size)"
+        case H5T_FLOAT: return "float\(8 * size)"
+        case H5T_STRING: return "string"
+        case H5T_COMPOUND: return "compound"
+        case H5T_ENUM: return "enum"
+        case H5T_ARRAY: return "array"
+        case H5T_VLEN: return "variable-length"
+        case H5T_REFERENCE: return "reference"
+        case H5T_OPAQUE: return "opaque"
+        case H5T_BITFIELD: return "bitfield"
+        case H5T_TIME: return "time"
+        default: return "unknown type"
+        }
+    }
+}
+
+/// How the elements of a numeric dataset are held in memory: at the file's own width when
+/// Swift has a matching type (one pass, no widening by libhdf5), as float64 otherwise
+/// (e.g. a 16-bit float or an 80-bit long double, which libhdf5 converts while reading).
+enum HDF5ElementType {
+    case int8, uint8, int16, uint16, int32, uint32, int64, uint64, float32, float64
+
+    init(integerOfSize size: Int, signed: Bool) {
+        switch (size, signed) {
+        case (1, true): self = .int8
+        case (1, false): self = .uint8
+        case (2, true): self = .int16
+        case (2, false): self = .uint16
+        case (4, true): self = .int32
+        case (4, false): self = .uint32
+        case (8, true): self = .int64
+        case (8, false): self = .uint64
+        default: self = .float64
+        }
+    }
+
+    init(floatOfSize size: Int) {
+        self = size == 4 ? .float32 : .float64
+    }
+
+    /// Bytes per element in memory.
+    var size: Int {
+        switch self {
+        case .int8, .uint8: return 1
+        case .int16, .uint16: return 2
+        case .int32, .uint32, .float32: return 4
+        case .int64, .uint64, .float64: return 8
+        }
+    }
+
+    /// libhdf5's native memory type for `H5Dread`; byte order is converted while reading.
+    var memoryType: hid_t {
+        switch self {
+        case .int8: return dnn_h5t_native_int8()
+        case .uint8: return dnn_h5t_native_uint8()
+        case .int16: return dnn_h5t_native_int16()
+        case .uint16: return dnn_h5t_native_uint16()
+        case .int32: return dnn_h5t_native_int32()
+        case .uint32: return dnn_h5t_native_uint32()
+        case .int64: return dnn_h5t_native_int64()
+        case .uint64: return dnn_h5t_native_uint64()
+        case .float32: return dnn_h5t_native_float()
+        case .float64: return dnn_h5t_native_double()
+        }
+    }
+}

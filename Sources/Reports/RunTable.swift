@@ -1,0 +1,143 @@
+import Foundation
+import Support
+import Data
+import Spec
+import Runs
+import CostPlot
+
+/// `dnn-run compare`: a table of runs (the spec keys whose values differ between them,
+/// then status, final cost, accuracies and seconds), from run folders or experiment
+/// folders (every run inside), as an aligned table, CSV or JSON.
+public enum RunTable {
+    public enum Format: String, CaseIterable, Sendable {
+        case table, csv, json
+    }
+
+    /// One run folder and what it holds.
+    public struct Run: Sendable {
+        public var folder: String
+        public var values: [String: String]
+        public var manifest: Manifest
+        public var metrics: Metrics?
+    }
+
+    /// The metric columns, after the differing keys.
+    public static let metricColumns = ["status", "final_cost", "train_accuracy", "test_accuracy", "seconds"]
+
+    /// The runs under `paths`: a path holding manifest.json is a run; any other folder
+    /// contributes each sub-folder that holds one.
+    /// - Throws: `Diagnostic` for a path that is neither (exit status 2).
+    public static func collect(_ paths: [String]) throws -> [Run] {
+        var runs: [Run] = []
+        for path in paths {
+            let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+            if let run = load(trimmed) {
+                runs.append(run)
+                continue
+            }
+            let entries = ((try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [])
+                .filter { !$0.hasPrefix(".") }.sorted()
+            let inside = entries.compactMap { load(trimmed + "/" + $0) }
+            guard !inside.isEmpty else {
+                throw Diagnostic("'\(path)' is neither a run folder nor an experiment folder holding runs",
+                                 at: .flag(path), hint: "pass results/<name> or results/<name>/<key=value,...>")
+            }
+            runs += inside
+        }
+        return runs
+    }
+
+    private static func load(_ folder: String) -> Run? {
+        guard let manifest = RunFiles.readManifest(inFolder: folder) else { return nil }
+        let values = (try? SpecLoader.values(ofResolvedSpecAt: folder + "/" + RunFile.spec)) ?? [:]
+        return Run(folder: folder, values: values, manifest: manifest, metrics: RunFiles.readMetrics(inFolder: folder))
+    }
+
+    /// The header and rows: run, the keys that differ between runs (sorted), the metrics.
+    public static func rows(_ runs: [Run], sortedBy sortKey: String? = nil) throws -> (header: [String], rows: [[String]]) {
+        let allKeys = Set(runs.flatMap(\.values.keys)).sorted()
+        let differing = allKeys.filter { key in Set(runs.map { $0.values[key] ?? "" }).count > 1 }
+        let header = ["run"] + differing + metricColumns
+        var rows = runs.map { run -> [String] in
+            let keys: [String] = differing.map { run.values[$0] ?? "" }
+            let metrics: [String] = [
+                run.manifest.status.rawValue,
+                format(run.metrics?.finalCost),
+                format(run.metrics?.trainAccuracy),
+                format(run.metrics?.testAccuracy),
+                format(run.metrics?.seconds),
+            ]
+            return [PathNames.relativeToWorkingDirectory(run.folder)] + keys + metrics
+        }
+        if let sortKey, header.contains(sortKey) {
+            rows = sorted(rows, header: header, by: sortKey)
+        } else if let sortKey, !allKeys.contains(sortKey) {
+            // A spec key that is the same in every run sorts nothing; anything else is a typo.
+            throw UnknownColumn(name: sortKey, columns: header)
+        }
+        return (header, rows)
+    }
+
+    /// `rows` sorted by the column `key` of `header`: numerically where both cells are
+    /// numbers (numbers before text), by text otherwise; stable.
+    public static func sorted(_ rows: [[String]], header: [String], by key: String) -> [[String]] {
+        guard let column = header.firstIndex(of: key) else { return rows }
+        return rows.enumerated().sorted { a, b in
+            let (x, y) = (a.element[column], b.element[column])
+            switch (Double(x), Double(y)) {
+            case let (p?, q?) where p != q: return p < q
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil) where x != y: return x < y
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
+    }
+
+    /// A sort key that is no column of the table.
+    public struct UnknownColumn: Error, Sendable {
+        public var name: String
+        public var columns: [String]
+
+        public init(name: String, columns: [String]) {
+            self.name = name
+            self.columns = columns
+        }
+        /// "no such column; the columns are run, status, ..."
+        public var message: String { "no such column; the columns are \(columns.joined(separator: ", "))" }
+        public var hint: String { Suggestion.hint(for: name, among: columns) }
+    }
+
+    private static func format(_ x: Double?) -> String { x.map(shortestDecimal) ?? "" }
+
+    /// The rows rendered in `format`.
+    public static func render(header: [String], rows: [[String]], format: Format) -> String {
+        switch format {
+        case .csv:
+            return ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        case .json:
+            let objects = rows.map { row in
+                JSONValue.object(zip(header, row).map { key, value in
+                    (key, Int(value).map(JSONValue.int) ?? Double(value).map(JSONValue.number)
+                        ?? (value.isEmpty ? .null : .string(value)))
+                })
+            }
+            return JSONValue.array(objects).rendered()
+        case .table:
+            // For reading, six significant digits; csv and json keep every digit.
+            let rows = rows.map { row in
+                row.map { cell in
+                    guard cell.contains("."), !cell.contains("/"), let x = Double(cell) else { return cell }
+                    return String(format: "%.6g", x)
+                }
+            }
+            let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+            let line = { (cells: [String]) in
+                zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }
+            return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))
+                .joined(separator: "\n") + "\n"
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import DeepNet
+import Foundation
+import Support
+
+/// The file names of a run folder.
+public enum RunFile {
+    public static let spec = "spec.yaml"
+    public static let costs = "costs.csv"
+    public static let parameters = "parameters.json"
+    public static let metrics = "metrics.json"
+    public static let manifest = "manifest.json"
+}
+
+/// Renders and reads the files of a run folder.
+public enum RunFiles {
+    /// `costs.csv`: a header, then `iteration,cost` per recorded iteration.
+    public static func costsCSV(_ costs: [CostRecord]) -> String {
+        var text = "iteration,cost\n"
+        for c in costs { text += "\(c.iteration),\(shortestDecimal(c.cost))\n" }
+        return text
+    }
+
+    /// `parameters.json`: `{"W1": [[...], ...], "b1": [[...]], ...}`, row-major, every
+    /// number the shortest decimal that reads back to the same Double. Streamed into
+    /// `out`: W1 of the cat model alone is a quarter of a million numbers.
+    public static func writeParametersJSON(_ parameters: Parameters, to out: inout some TextOutputStream) {
+        out.write("{\n")
+        for (i, (name, matrix)) in parameters.named.enumerated() {
+            out.write("  \"\(name)\": [")
+            for r in 0..<matrix.rows {
+                out.write(r == 0 ? "[" : ",\n    [")
+                for c in 0..<matrix.cols {
+                    if c > 0 { out.write(", ") }
+                    out.write(shortestDecimal(matrix[r, c]))
+                }
+                out.write("]")
+            }
+            out.write(i + 1 < parameters.layerCount * 2 ? "],\n" : "]\n")
+        }
+        out.write("}\n")
+    }
+
+    /// `parameters.json` as a string (for comparing with a file).
+    public static func parametersJSON(_ parameters: Parameters) -> String {
+        var text = ""
+        writeParametersJSON(parameters, to: &text)
+        return text
+    }
+
+    /// `metrics.json` or `manifest.json`: the value's keys in the order of its
+    /// `CodingKeys`, numbers as their shortest decimals, a missing value as null.
+    public static func jsonText(_ value: some Encodable) throws -> String {
+        try JSONValueEncoder().encode(value).rendered()
+    }
+
+    /// Reads `costs.csv` back.
+    public static func readCosts(atPath path: String) throws -> [CostRecord] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: ",")
+            guard fields.count == 2, let i = Int(fields[0]), let c = Double(fields[1]) else { return nil }
+            return CostRecord(iteration: i, cost: c)
+        }
+    }
+
+    /// Reads `parameters.json` back, in W1, b1, W2, b2 ... order. (JSONDecoder, not
+    /// JSONSerialization: on Linux the latter does not read every double back exactly.)
+    public static func readParameters(atPath path: String) throws -> [(name: String, rows: [[Double]])] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let object = try JSONDecoder().decode([String: [[Double]]].self, from: data)
+        let layers = object.count / 2
+        return try (0..<layers).flatMap { l in
+            try ["W\(l + 1)", "b\(l + 1)"].map { name in
+                guard let rows = object[name] else { throw Diagnostic("'\(path)' has no matrix \(name)") }
+                return (name, rows)
+            }
+        }
+    }
+
+    public static func readManifest(inFolder folder: String) -> Manifest? {
+        read(Manifest.self, at: folder + "/" + RunFile.manifest)
+    }
+
+    public static func readMetrics(inFolder folder: String) -> Metrics? {
+        read(Metrics.self, at: folder + "/" + RunFile.metrics)
+    }
+
+    private static func read<T: Decodable>(_ type: T.Type, at path: String) -> T? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// What is wrong with the files of a completed run, against the sizes and hashes its
+    /// manifest recorded: "parameters.json is missing", "costs.csv has 12 bytes, 480 were
+    /// written", "metrics.json has changed (SHA-256 …)"; empty when every file is as
+    /// written, or when the manifest (of dnn-run 0.1.0) recorded none.
+    public static func damage(inFolder folder: String, manifest: Manifest) -> [String] {
+        (manifest.files ?? []).compactMap { record in
+            let path = folder + "/" + record.name
+            guard let status = try? FileSystem.status(of: path) else { return "\(record.name) is missing" }
+            if Int(status.size) != record.bytes {
+                return "\(record.name) has \(status.size) bytes, \(record.bytes) were written"
+            }
+            guard let hash = try? SHA256.hexOfFile(at: path) else { return "\(record.name) cannot be read" }
+            if hash != record.sha256 {
+                return "\(record.name) has changed (SHA-256 \(hash.prefix(12))…, \(record.sha256.prefix(12))… was written)"
+            }
+            return nil
+        }
+    }
+}

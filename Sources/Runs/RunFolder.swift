@@ -1,0 +1,76 @@
+import Foundation
+
+import Support
+import Data
+import Spec
+
+/// The life of a run folder on disk: staged beside its final place, renamed into place
+/// when whole, and guarded by a lock so that two processes never train it at once.
+enum RunFolder {
+    /// A fresh staging folder `.tmp-<name>-<pid>` beside `folder`, after removing stale
+    /// ones (the caller holds the run's lock, so nobody else is writing them).
+    static func makeStaging(for folder: String) throws -> String {
+        let parent = (folder as NSString).deletingLastPathComponent
+        let base = (folder as NSString).lastPathComponent
+        try createDirectory(parent)
+        for entry in FileSystem.entries(of: parent) where entry.hasPrefix(".tmp-\(base)-") {
+            FileSystem.removeTree(parent + "/" + entry)
+        }
+        let staging = parent + "/.tmp-\(base)-\(getpid())"
+        try failing { () throws(FileError) in try FileSystem.makeDirectory(staging) }
+        return staging
+    }
+
+    /// Renames `staging` to `folder`, replacing a previous run there (failed, forced or
+    /// stale) only once the new one is whole.
+    static func moveIntoPlace(_ staging: String, _ folder: String) throws {
+        let parent = (folder as NSString).deletingLastPathComponent
+        var old: String?
+        if FileSystem.exists(folder) {
+            let aside = parent + "/.old-\((folder as NSString).lastPathComponent)-\(getpid())"
+            do {
+                try FileSystem.rename(folder, to: aside)
+            } catch {
+                throw Diagnostic(FileError("cannot move aside", folder, errno: error.errno), hint: AtomicFile.failureHint)
+            }
+            old = aside
+        }
+        do {
+            try FileSystem.rename(staging, to: folder)
+        } catch {
+            if let old { try? FileSystem.rename(old, to: folder) }
+            throw Diagnostic(error, hint: AtomicFile.failureHint)
+        }
+        FileSystem.syncDirectory(parent)
+        if let old { FileSystem.removeTree(old) }
+    }
+
+    /// `mkdir -p`, with an error a user can act on.
+    static func createDirectory(_ path: String) throws {
+        do {
+            try FileSystem.makeDirectories(path)
+        } catch {
+            throw Diagnostic("cannot create the results directory '\(path)': \(error.reason)",
+                             hint: "choose a writable directory with \(option: .results)")
+        }
+    }
+
+    /// An exclusive lock on the run in `folder`, through the lock file `.lock-<name>`
+    /// beside it: nil when another process holds it, or with `wait`, once it is free
+    /// (nil if `shouldStop` answers true first).
+    static func lock(_ folder: String, wait: Bool = false, shouldStop: @escaping () -> Bool = { false }) throws -> FileLock? {
+        let parent = (folder as NSString).deletingLastPathComponent
+        try createDirectory(parent)
+        let path = parent + "/.lock-" + (folder as NSString).lastPathComponent
+        return try failing { () throws(FileError) in try FileLock.acquire(at: path, wait: wait, shouldStop: shouldStop) }
+    }
+
+    /// Runs `body`, turning its `FileError` into the diagnostic of a results file.
+    private static func failing<T>(_ body: () throws(FileError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw Diagnostic(error, hint: AtomicFile.failureHint)
+        }
+    }
+}

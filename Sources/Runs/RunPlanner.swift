@@ -1,0 +1,215 @@
+import DeepNet
+import Foundation
+import Support
+import Data
+import Spec
+
+/// One run to make, ready to train: its spec, its folder, and whether it must train.
+public struct PlannedRun: Sendable {
+    public enum State: Equatable, Sendable {
+        /// Completed with the same spec and data: nothing to do.
+        case upToDate
+        /// Must train; the reason is shown to the user ("new", "failed before", ...).
+        case toRun(reason: String)
+    }
+
+    public var point: SweepPoint
+    /// The run folder, absolute: results/<name> or results/<name>/<key=value,...>.
+    public var folder: String
+    /// The resolved spec (`spec.yaml`) and its SHA-256, the run's identity.
+    public var specText: String
+    public var specHash: String
+    public var datasets: [DatasetRecord]
+    public var state: State
+    /// The `finished` time of the run found in the folder when planning, if any: when the
+    /// folder later holds a different one, another process has made the run meanwhile.
+    public var previousFinish: String?
+    /// Whether the dual engine's Gram matrix fits in memory beside everything else;
+    /// `engine: auto` picks dual only then.
+    public var dualFits = true
+
+    public var spec: ExperimentSpec { point.spec }
+
+    /// "cat_5layer" or "cat_5layer/training.learning_rate=0.01,training.seed=2".
+    public var label: String {
+        point.folderName.map { "\(spec.name)/\($0)" } ?? spec.name
+    }
+}
+
+/// The stage between a validated spec and training: loads the data every point reads,
+/// checks what only the data can tell (layer_dims[0] against the feature count), finds
+/// each point's folder and decides whether it is up to date. Everything that can be
+/// wrong with an invocation is found here, before the first run trains.
+public enum RunPlanner {
+    /// - Parameters:
+    ///   - plan: the validated spec and its points.
+    ///   - resultsDirectory: where results/<name>/ lives.
+    ///   - force: retrain points that are up to date or hold another spec.
+    ///   - data: the invocation's datasets.
+    /// - Throws: `Diagnostics` (exit status 2) for data problems and for folders that
+    ///   hold a different spec, all of them at once.
+    public static func plan(
+        _ plan: Sweep, resultsDirectory: String, force: Bool, data: DataStore
+    ) throws -> [PlannedRun] {
+        var problems: [Diagnostic] = []
+        var runs: [PlannedRun] = []
+        for point in plan.points {
+            let spec = point.spec
+            let records: [DatasetRecord]
+            switch checkData(of: point, data: data) {
+            case .success(let r): records = r
+            case .failure(let d):
+                problems += d.items
+                continue
+            }
+            let experiment = resultsDirectory + "/" + spec.name
+            let folder = point.folderName.map { experiment + "/" + $0 } ?? experiment
+            let specText = spec.resolvedYAML(dataPathsRelativeTo: folder)
+            let hash = spec.identity(dataHashes: Dictionary(records.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
+            let state = decide(folder: folder, spec: spec, datasets: records, force: force)
+            switch state {
+            case .success(let s):
+                var run = PlannedRun(point: point, folder: folder, specText: specText, specHash: hash,
+                                     datasets: records, state: s,
+                                     previousFinish: RunFiles.readManifest(inFolder: folder)?.finished)
+                if let train = try? data.dataset(spec.train, scale: spec.scale) {
+                    run.dualFits = dualFits(spec, train: train)
+                }
+                runs.append(run)
+            case .failure(let d):
+                problems.append(d)
+            }
+        }
+        // The same data problem is found once per point that reads the data: report it once.
+        problems = problems.uniqued()
+        if !problems.isEmpty { throw Diagnostics(problems) }
+        return runs
+    }
+
+    /// Loads the data a point reads and checks it against the model: layer_dims[0] must be
+    /// the number of features, and the test set must have as many as the training set.
+    static func checkData(of point: SweepPoint, data: DataStore) -> Result<[DatasetRecord], Diagnostics> {
+        let spec = point.spec
+        var records: [DatasetRecord] = []
+        var problems: [Diagnostic] = []
+        do {
+            let train = try data.dataset(spec.train, scale: spec.scale)
+            records.append(DatasetRecord(split: "train", path: spec.train.path, sha256: train.sha256))
+            if spec.layerDims.first != train.features {
+                problems.append(Diagnostic(
+                    "model.layer_dims[0] is \(spec.layerDims[0]) but the training data has \(train.features) features per example",
+                    at: spec.locations["model.layer_dims"], key: "model.layer_dims",
+                    hint: "set the first entry of layer_dims to \(train.features)"))
+            }
+            problems += memoryProblems(spec, train: train)
+            if let testSplit = spec.test {
+                let test = try data.summary(testSplit, scale: spec.scale)
+                records.append(DatasetRecord(split: "test", path: testSplit.path, sha256: test.sha256))
+                if test.features != train.features {
+                    problems.append(Diagnostic(
+                        "the test data has \(test.features) features per example, the training data \(train.features)",
+                        at: spec.locations["data.test"], key: "data.test",
+                        hint: "use a test file with examples of the same size as the training file's"))
+                }
+            }
+        } catch let d as Diagnostic {
+            problems.append(d)
+        } catch let d as Diagnostics {
+            problems += d.items
+        } catch {
+            problems.append(Diagnostic("\(error)"))
+        }
+        return problems.isEmpty ? .success(records) : .failure(Diagnostics(problems))
+    }
+
+    /// The memory the engine that will run needs, against the limit in force
+    /// (`MemoryLimit`): a model that no engine can hold is refused; an explicit dual
+    /// engine whose Gram matrix does not fit is refused with the primal engine's need
+    /// (`auto` then simply never picks dual: see `dualFits`).
+    static func memoryProblems(_ spec: ExperimentSpec, train: Dataset, limit: MemoryLimit = .current()) -> [Diagnostic] {
+        let engine: EngineKind = spec.engine == .dual ? .dual : .primal
+        let needed = memoryNeeded(spec, engine: engine, train: train, limit: limit)
+        guard needed > limit.bytes else { return [] }
+        let at = spec.locations["model.layer_dims"]
+        let machine = limit.describe(formatBytes)
+        if engine == .dual {
+            let primal = memoryNeeded(spec, engine: .primal, train: train, limit: limit)
+            if primal <= limit.bytes {
+                return [Diagnostic(
+                    "training.engine: dual would need about \(formatBytes(needed)) of memory to train on \(train.examples) examples (its Gram matrix X^T X is \(train.examples) x \(train.examples)); \(machine)",
+                    at: spec.locations["training.engine"] ?? at, key: "training.engine",
+                    hint: "use 'engine: primal' (or auto), which needs about \(formatBytes(primal))")]
+            }
+        }
+        return [Diagnostic(
+            "model.layer_dims \(spec.layerDims) would need about \(formatBytes(needed)) of memory to train on \(train.examples) examples; \(machine)",
+            at: at, key: "model.layer_dims",
+            hint: "use smaller layers or fewer examples, or run it on a machine with more memory")]
+    }
+
+    /// Bytes training `spec` with `engine` needs: the engine's own (`EngineKind.memoryEstimate`)
+    /// and the training data, unless the limit is of address space, which already counts
+    /// the data loaded.
+    static func memoryNeeded(_ spec: ExperimentSpec, engine: EngineKind, train: Dataset, limit: MemoryLimit) -> Double {
+        let engineBytes = engine.memoryEstimate(layerDims: spec.layerDims, examples: train.examples)
+        if case .addressSpace = limit.source { return engineBytes }
+        return engineBytes + 8 * Double(train.X.count + train.Y.count)
+    }
+
+    /// Whether the dual engine's Gram matrix fits beside everything else: `auto` picks
+    /// dual only then.
+    static func dualFits(_ spec: ExperimentSpec, train: Dataset, limit: MemoryLimit = .current()) -> Bool {
+        memoryNeeded(spec, engine: .dual, train: train, limit: limit) <= limit.bytes
+    }
+
+    /// "1.5 GB", "32.0 TB": a size for a message (decimal units, as memory is sold).
+    static func formatBytes(_ bytes: Double) -> String { byteCountText(bytes, units: .decimal) }
+
+    /// Up to date, to run, or a folder that must not be overwritten without --force.
+    static func decide(
+        folder: String, spec: ExperimentSpec, datasets: [DatasetRecord], force: Bool
+    ) -> Result<PlannedRun.State, Diagnostic> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            return .success(.toRun(reason: "new"))
+        }
+        if force { return .success(.toRun(reason: "forced")) }
+        guard isDirectory.boolValue, let manifest = RunFiles.readManifest(inFolder: folder) else {
+            return .failure(Diagnostic(
+                "'\(folder)' exists but is not a dnn-run result (no readable manifest.json)",
+                hint: "move it away, choose another \(option: .results) directory, or pass \(option: .force) to replace it"))
+        }
+        switch manifest.status {
+        case .failed: return .success(.toRun(reason: "failed before: \(manifest.error ?? "unknown error")"))
+        case .interrupted: return .success(.toRun(reason: "interrupted before"))
+        case .completed: break
+        }
+        guard RunIdentity.madeBy(spec, folder: folder, manifest: manifest) else {
+            let now = RunIdentity.identity(of: spec, recorded: manifest.datasets) ?? "another set of data files"
+            return .failure(Diagnostic(
+                "'\(folder)' holds a completed run of a different spec (spec_sha256 \(manifest.specSHA256.prefix(12))…, now \(now.prefix(12))…)",
+                hint: "pass \(option: .force) to retrain and replace it, or change the spec's name to keep both; `diff` its spec.yaml to see what changed"))
+        }
+        let before = Dictionary(manifest.datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        let now = Dictionary(datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        if before != now {
+            let changed = now.keys.sorted().filter { before[$0] != now[$0] }
+            return .success(.toRun(reason: "the \(changed.joined(separator: " and ")) data changed since it ran"))
+        }
+        let damage = RunFiles.damage(inFolder: folder, manifest: manifest)
+        if !damage.isEmpty { return .success(.toRun(reason: "damaged: " + damage.joined(separator: "; "))) }
+        return .success(.upToDate)
+    }
+}
+
+/// Checks the data of every point of a plan (`dnn-run validate`): everything `dnn-run`
+/// would refuse before training, without looking at or writing the results tree.
+public func validateData(_ plan: Sweep) throws {
+    let data = DataStore()
+    var problems: [Diagnostic] = []
+    for point in plan.points {
+        if case .failure(let d) = RunPlanner.checkData(of: point, data: data) { problems += d.items }
+    }
+    problems = problems.uniqued()
+    if !problems.isEmpty { throw Diagnostics(problems) }
+}

@@ -1,0 +1,74 @@
+import SystemPackage
+
+/// What reading a file descriptor to its end, up to a limit, gave.
+public enum BoundedRead: Equatable, Sendable {
+    case complete([UInt8])
+    /// More bytes than the limit came; reading stopped at the first one over.
+    case tooLarge
+    /// `read` failed.
+    case failed(Errno)
+}
+
+/// Why a regular file could not be read whole within a limit.
+public enum BoundedReadError: Error, Equatable, Sendable {
+    /// `open` failed (ENOENT: it does not exist).
+    case cannotOpen(Errno)
+    /// `fstat` failed.
+    case cannotStat(Errno)
+    case isDirectory
+    /// A FIFO, a socket or a device.
+    case notRegularFile
+    /// The file says it has this many bytes, more than the limit.
+    case statedSize(Int64)
+    /// The file has more bytes than the limit, though it said it had fewer.
+    case tooLarge
+    /// `read` failed.
+    case cannotRead(Errno)
+}
+
+extension FileSystem {
+    /// The bytes of the regular file at `path`, refusing anything else before reading
+    /// (a directory, a FIFO, a device such as /dev/zero) and refusing a file over `limit`
+    /// bytes as it is read: the limit holds even when the file grows after it was opened.
+    public static func readRegularFile(at path: String, atMost limit: Int) throws(BoundedReadError) -> [UInt8] {
+        let file: FileDescriptor
+        do {
+            // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
+            file = try open(path, .readOnly, options: .nonBlocking)
+        } catch {
+            throw .cannotOpen(error.errno)
+        }
+        defer { try? file.close() }
+        let status: Stat
+        do { status = try file.stat() } catch { throw .cannotStat(error) }
+        guard status.type != .directory else { throw .isDirectory }
+        guard status.type == .regular else { throw .notRegularFile }
+        guard status.size <= limit else { throw .statedSize(status.size) }
+        switch readAll(file, atMost: limit, expecting: Int(status.size)) {
+        case .complete(let bytes): return bytes
+        case .tooLarge: throw .tooLarge
+        case .failed(let code): throw .cannotRead(code)
+        }
+    }
+
+    /// Everything `file` yields until its end, stopping as soon as it yields more than
+    /// `limit` bytes, so an endless source (/dev/zero, a file still growing) costs at most
+    /// `limit + 1` bytes of memory and reading. `expected` bytes are reserved up front.
+    public static func readAll(_ file: FileDescriptor, atMost limit: Int, expecting expected: Int = 0) -> BoundedRead {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(expected, limit) + 1)
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count <= limit {
+            let wanted = min(chunk.count, limit + 1 - bytes.count)
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<wanted])) }
+            } catch {
+                return .failed(error as? Errno ?? .ioError)
+            }
+            if count == 0 { return .complete(bytes) }
+            bytes += chunk[..<count]
+        }
+        return .tooLarge
+    }
+}

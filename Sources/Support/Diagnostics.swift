@@ -1,0 +1,63 @@
+/// Where a value came from: a spec file's line and column (1-based), or a command-line flag.
+public enum SourceLocation: Equatable, Hashable, Sendable, CustomStringConvertible {
+    case file(path: String, line: Int, column: Int)
+    /// A flag and its argument, as the user typed it, e.g. `--set training.seed=x`.
+    case flag(String)
+
+    public var description: String {
+        switch self {
+        case .file(let path, let line, let column): return "\(path):\(line):\(column)"
+        case .flag(let text): return text
+        }
+    }
+
+    /// The flag of a `.flag` location, its text up to the first space (`--set`); nil for a
+    /// file. Lets a lower stage word a message after the flag it is given without knowing it.
+    public var flagName: String? {
+        guard case .flag(let text) = self else { return nil }
+        return String(text.prefix { $0 != " " })
+    }
+}
+
+/// One problem a user can fix: what is wrong, where, what was expected and how to fix it.
+///
+/// Rendered as `FILE:LINE:COL: error: MESSAGE` followed by an indented hint, like a
+/// compiler's diagnostics, so editors can jump to the place.
+public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
+    public var location: SourceLocation?
+    /// The dotted key the problem is about, e.g. `training.learning_rate`; nil for none.
+    public var key: String?
+    public var message: String
+    /// How to fix it, e.g. "did you mean 'learning_rate'?".
+    public var hint: String?
+
+    public init(_ message: String, at location: SourceLocation? = nil, key: String? = nil, hint: String? = nil) {
+        self.location = location
+        self.key = key
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String {
+        var text = location.map { "\($0): error: " } ?? "error: "
+        text += message
+        if let hint { text += "\n  hint: \(hint)" }
+        return FrontEndOption.render(text)
+    }
+}
+
+/// Every problem found in one pass over an input, reported together (exit status 2).
+public struct Diagnostics: Error, Equatable, Sendable, CustomStringConvertible {
+    public var items: [Diagnostic]
+    public init(_ items: [Diagnostic]) { self.items = items }
+    public var description: String { items.map(\.description).joined(separator: "\n") }
+}
+
+extension Array where Element == Diagnostic {
+    /// Without repeats, first occurrences in order: a problem shared by several sweep
+    /// points (the same place, key, message and hint) is reported once.
+    public func uniqued() -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import TestSupport
+import XCTest
+
+import Glibc
+
+/// Signals that land outside the training loop: while a run's files are written, and a
+/// second one while the first is being honoured.
+final class InterruptPhaseTests: XCTestCase {
+    /// A sweep of two points whose parameters.json is large (about 40 MB), so that writing
+    /// it takes long enough for a signal to land in the middle; training itself is short.
+    private func startLargeWrite(in dir: URL) throws -> (RunningProcess, URL) {
+        let spec = try writeToySpec(
+            in: dir, learningRate: "0.01", iterations: 2,
+            extra: "sweep:\n  training.seed: [1, 2]\n")
+        let process = try startDnnRun([spec.path, "--set", "model.layer_dims=[6, 2000, 1000, 1]"], in: dir)
+        let experiment = dir.appendingPathComponent("results/toy")
+        // Wait until the first point's parameters.json is being written in its staging folder.
+        let deadline = Date().addingTimeInterval(60)
+        var writing = false
+        while !writing && Date() < deadline {
+            let staging = (try? FileManager.default.contentsOfDirectory(atPath: experiment.path))?
+                .filter { $0.hasPrefix(".tmp-") } ?? []
+            writing = staging.contains { folder in
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: experiment.appendingPathComponent(folder).path)) ?? []
+                return files.contains { $0.hasPrefix(".parameters.json.tmp-") }
+            }
+            if !writing { usleep(2_000) }
+        }
+        XCTAssertTrue(writing, "never saw parameters.json being written")
+        return (process, experiment)
+    }
+
+    func testASignalWhileFilesAreWrittenExits1() throws {
+        let dir = try temporaryDirectory(for: self)
+        let (process, _) = try startLargeWrite(in: dir)
+        kill(process.process.processIdentifier, SIGINT)
+        let result = process.wait()
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("not finished (interrupted)"), result.stdout)
+    }
+
+    func testASecondSignalStopsAtOnceWhileFilesAreWritten() throws {
+        let dir = try temporaryDirectory(for: self)
+        let (process, experiment) = try startLargeWrite(in: dir)
+        kill(process.process.processIdentifier, SIGTERM)
+        // Apart enough that the kernel does not merge them into one pending signal.
+        usleep(200_000)
+        kill(process.process.processIdentifier, SIGTERM)
+        let result = process.wait()
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("SIGTERM again: stopping now"), result.stderr)
+        XCTAssertEqual(result.stderr.components(separatedBy: "stopping after this iteration").count, 2,
+                       "the first message once: \(result.stderr)")
+        // Nothing that looks complete but is not: every visible folder verifies.
+        let visible = (try FileManager.default.contentsOfDirectory(atPath: experiment.path)).filter { !$0.hasPrefix(".") && !$0.contains(".") }
+        for folder in visible where FileManager.default.fileExists(atPath: experiment.appendingPathComponent("\(folder)/manifest.json").path) {
+            let manifest = try String(contentsOf: experiment.appendingPathComponent("\(folder)/manifest.json"), encoding: .utf8)
+            XCTAssertTrue(manifest.contains("\"status\": \"completed\""), manifest)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Standard error and output that cannot be written (a full disk, a closed descriptor, a
+/// reader that went away) never crash dnn-run: the exit status stays the documented one.
+final class StandardStreamTests: XCTestCase {
+    /// Runs dnn-run through the shell with `redirections` (e.g. `2>/dev/full`), returning
+    /// its exit status.
+    private func status(_ arguments: [String], redirections: String, in dir: URL) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let command = ([dnnRunExecutable().path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        process.arguments = ["-c", "\(command) \(redirections)"]
+        process.currentDirectoryURL = dir
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func testAnInvalidSpecExits2WhateverStandardErrorIs() throws {
+        let dir = try temporaryDirectory(for: self)
+        for redirection in ["2>/dev/full", "2>&-", "2>/dev/full >/dev/full", ">&- 2>&-"] {
+            XCTAssertEqual(try status(["missing.yaml"], redirections: redirection, in: dir), 2, redirection)
+        }
+    }
+
+    func testATrainingRunKeepsItsStatusWhenItsOutputCannotBeWritten() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir)
+        for redirection in ["2>/dev/full >/dev/full", ">&- 2>&-", "2>&1 | head -c 1 >/dev/null; exit ${PIPESTATUS:-0}"] {
+            XCTAssertEqual(try status([spec.path, "--force"], redirections: redirection, in: dir), 0, redirection)
+        }
+        // The run itself is whole: no message went into one of its files.
+        XCTAssertEqual(try runDnnRun(["verify", dir.appendingPathComponent("results/toy").path, "--quiet"], in: dir).status, 0)
+    }
+
+    func testAFailedRunStillExits1WithAFullStandardError() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir, learningRate: "1e6")
+        XCTAssertEqual(try status([spec.path], redirections: "2>/dev/full >/dev/full", in: dir), 1)
+    }
+}
