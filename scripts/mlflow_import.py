@@ -16,7 +16,9 @@ spec's `name`):
 * artifacts: spec.yaml, manifest.json and costs.csv;
 * tags: dnn_run.folder (the folder inside the results tree, e.g.
   cat_lr_seed/training.learning_rate=0.01,training.seed=2) and dnn_run.spec_sha256, which
-  together identify the run, plus the manifest's engine, version, host and data hashes.
+  together identify the run, plus the manifest's engine, version, host and data hashes,
+  and from its provenance (when recorded) the git commit as mlflow.source.git.commit, the
+  spec file as mlflow.source.name and the command line.
   The run's start and end times are the manifest's.
 
 Importing again adds nothing: a run whose folder and spec_sha256 are already in the store
@@ -39,6 +41,7 @@ import argparse
 import csv
 import json
 import os
+import shlex
 import sys
 import time
 from dataclasses import dataclass
@@ -295,6 +298,15 @@ def read_run(path: Path, manifest: dict) -> Run:
                 "blas_threads", "host", "iterations_completed"):
         if manifest.get(key) is not None:
             tags[f"dnn_run.{key.removeprefix('dnn_run_')}"] = str(manifest[key])
+    provenance = manifest.get("provenance") if isinstance(manifest.get("provenance"), dict) else {}
+    git = provenance.get("git") if isinstance(provenance.get("git"), dict) else {}
+    if isinstance(git.get("commit"), str):
+        tags["mlflow.source.git.commit"] = git["commit"]
+        tags["dnn_run.git_dirty"] = json.dumps(git.get("dirty"))
+    if isinstance(provenance.get("spec_file"), str):
+        tags["mlflow.source.name"] = provenance["spec_file"]
+    if isinstance(provenance.get("command"), list):
+        tags["dnn_run.command"] = shlex.join(str(word) for word in provenance["command"])
     for dataset in manifest.get("datasets") or []:
         if isinstance(dataset, dict) and "split" in dataset:
             tags[f"dnn_run.data.{dataset['split']}.sha256"] = str(dataset.get("sha256"))

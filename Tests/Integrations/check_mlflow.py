@@ -111,6 +111,11 @@ def main() -> None:
         checks.equal(run.data.tags.get("dnn_run.spec_sha256"), manifest["spec_sha256"],
                      f"{relative}: tagged with its spec_sha256")
 
+        git = (manifest.get("provenance") or {}).get("git") or {}
+        if git.get("commit"):
+            checks.equal(run.data.tags.get("mlflow.source.git.commit"), git["commit"],
+                         f"{relative}: mlflow.source.git.commit is the manifest's git commit")
+
         params = spec_params(folder / "spec.yaml")
         checks.equal(run.data.params, params, f"{relative}: params are spec.yaml's {len(params)} keys")
         if "=" in folder.name:   # a sweep point: its folder name says its values
