@@ -161,10 +161,14 @@ public enum SpecLoader {
     }
 
     private static func unknownAssignableKey(_ key: String, at location: SourceLocation, context: String) -> Diagnostic {
+        if (SpecSchema.keys.filter { !$0.isAssignable }.map(\.key) + ["sweep"]).contains(key) {
+            let why = key == "name" ? ": it names the results folder, so every run of the spec would change folder" : ""
+            return Diagnostic(
+                "\(context) cannot change '\(key)'\(why)", at: location, key: key,
+                hint: "\(key) cannot be assigned by \(context); edit the spec (or a copy of it)")
+        }
         let hint =
-            (SpecSchema.keys.filter { !$0.isAssignable }.map(\.key) + ["sweep"]).contains(key)
-            ? "\(key) cannot be assigned by \(context); edit the spec"
-            : Suggestion.nearest(to: key, among: SpecSchema.assignableKeys).map { "did you mean '\($0)'?" }
+            Suggestion.nearest(to: key, among: SpecSchema.assignableKeys).map { "did you mean '\($0)'?" }
                 ?? "\(context) accepts \(SpecSchema.assignableKeys.joined(separator: ", "))"
         return Diagnostic("unknown key '\(key)' for \(context)", at: location, key: key, hint: hint)
     }

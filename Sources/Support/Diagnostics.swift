@@ -38,11 +38,32 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         self.hint = hint
     }
 
+    /// Control characters from the input (a spec's values are quoted in messages) are
+    /// written as escapes, `\u{1B}`, so that no input can move the cursor, recolour or
+    /// retitle the user's terminal.
     public var description: String {
-        var text = location.map { "\($0): error: " } ?? "error: "
-        text += message
-        if let hint { text += "\n  hint: \(hint)" }
-        return FrontEndOption.render(text)
+        var text = location.map { "\(Self.escapingControls($0.description)): error: " } ?? "error: "
+        text += Self.escapingControls(FrontEndOption.render(message))
+        if let hint { text += "\n  hint: \(Self.escapingControls(FrontEndOption.render(hint)))" }
+        return text
+    }
+
+    /// `text` with every control character but the line break escaped as `\u{XX}`.
+    static func escapingControls(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\n" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
     }
 }
 
