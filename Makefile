@@ -4,7 +4,7 @@ APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-c
 TEST_VENV := .venv-test
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run reproduce test test-venv test-slurm check-parity bench fuzz clean
+.PHONY: all deps build release run reproduce test test-venv test-slurm test-integrations check-parity bench fuzz clean
 
 all: release
 
@@ -53,6 +53,13 @@ $(TEST_VENV)/installed: Tests/ImagesTests/Reference/requirements.txt
 # slurmd, slurm-client and munge when missing; needs root): Tests/Slurm/run.sh.
 test-slurm:
 	bash Tests/Slurm/run.sh
+
+# DVC and MLflow against real results trees (README: "With DVC", "With MLflow"): installs
+# them into .venv-integrations/ (once), runs experiments/dvc/dvc.yaml and
+# scripts/mlflow_import.py, and checks what they report (Tests/Integrations/run.sh).
+test-integrations: release
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=python3-venv
+	PYTHON=$(PYTHON) bash Tests/Integrations/run.sh
 
 # The full 2500 iterations of both course models with every engine, against the numpy
 # oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).
