@@ -30,7 +30,18 @@ func featureMatrix<Element>(
 /// storage: element (feature, example) at `feature * m + example`) from `source`, which
 /// holds just those examples, example-major, as `featureMatrix` describes; for reading a
 /// file a block of examples at a time into the one matrix. Returns whether every value
-/// written is finite.
+/// written is finite. Compiled for each element type a file can hold (a generic loop
+/// reads every element through a witness table: twice the time).
+@_specialize(where Element == Int8)
+@_specialize(where Element == UInt8)
+@_specialize(where Element == Int16)
+@_specialize(where Element == UInt16)
+@_specialize(where Element == Int32)
+@_specialize(where Element == UInt32)
+@_specialize(where Element == Int64)
+@_specialize(where Element == UInt64)
+@_specialize(where Element == Float)
+@_specialize(where Element == Double)
 func fillFeatures<Element>(
     _ destination: UnsafeMutablePointer<Double>, examples m: Int, features n: Int, block: Range<Int>,
     from source: UnsafePointer<Element>, scale: Double, toDouble: (Element) -> Double

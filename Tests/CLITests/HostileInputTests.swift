@@ -153,7 +153,7 @@ final class HostileInputTests: XCTestCase {
     /// come from other bytes than the manifest's hash), exit 1, no completed run.
     func testATestFileReplacedDuringTrainingFailsTheRun() throws {
         let dir = try temporaryDirectory(for: self)
-        let spec = try writeToySpec(in: dir, learningRate: "0.001", iterations: 300_000)
+        let spec = try writeToySpec(in: dir, learningRate: "0.001", iterations: 60_000)
         let process = try startDnnRun([spec.path, "--quiet"], in: dir)
         // Planning has hashed test.csv once a staging folder exists: training has begun.
         let experiment = dir.appendingPathComponent("results/toy")

@@ -182,6 +182,8 @@ final class HostileInputTests: XCTestCase {
         HostileFiles.neverWritten(at: folder + "/never.h5")
         HostileFiles.csvWithNUL(at: folder + "/nul.csv")
         HostileFiles.wideCSV(at: folder + "/wide.csv", columns: 2_000_000)
+        // Not hostile: a 47 MB uint8 file of MNIST's shape, for measuring what reading costs.
+        HostileFiles.plain(at: folder + "/mnist-like.h5", examples: 60000, features: 784)
     }
 }
 

@@ -176,8 +176,10 @@ final class HDF5Dataset {
         guard H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, extent, nil) >= 0 else {
             throw HDF5Error("cannot select examples of dataset '\(name)'")
         }
-        let elements = [hsize_t(extent.reduce(1, *))]
-        let memorySpace = try HDF5Handle(H5Screate_simple(1, elements, nil), .dataspace, orThrow: "cannot make a dataspace")
+        // The memory space has the selection's own shape, so that libhdf5 copies whole
+        // runs rather than mapping element by element between two shapes.
+        let memorySpace = try HDF5Handle(
+            H5Screate_simple(Int32(extent.count), extent, nil), .dataspace, orThrow: "cannot make a dataspace")
         guard H5Dread(id, memoryType, memorySpace.id, fileSpace.id, dnn_h5p_default(), buffer) >= 0 else {
             throw HDF5Error("cannot read dataset '\(name)'")
         }
