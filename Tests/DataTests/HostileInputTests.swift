@@ -116,7 +116,7 @@ final class HostileInputTests: XCTestCase {
         let path = directory.file("nul.csv")
         HostileFiles.csvWithNUL(at: path)
         assertDiagnostic({ () throws(Diagnostic) in try load(path) }, contains: [
-            "nul.csv:3:4: a NUL byte inside a cell ('1\\0 99'); expected a number",
+            "nul.csv:3:4: a NUL byte inside a cell ('1\\u{0} 99'); expected a number",
         ])
     }
 
@@ -132,6 +132,21 @@ final class HostileInputTests: XCTestCase {
         let widest = directory.file("widest.csv")
         HostileFiles.wideCSV(at: widest, columns: 1_000_001)
         XCTAssertEqual(try load(widest).features, 1_000_000)
+    }
+
+    /// Names and cells from a data file are echoed with their control characters escaped
+    /// (by `Diagnostic`): a crafted file cannot drive the terminal the message lands on.
+    func testControlCharactersFromTheFileAreEscapedInMessages() {
+        let csv = directory.write("escape.csv", "a,y\n\u{1B}[31mred,1\n")
+        let error = assertDiagnostic({ () throws(Diagnostic) in try load(csv) },
+                                     contains: [":2:1: expected a number, found '\\u{1B}[31mred'"])
+        XCTAssertFalse(error?.description.contains("\u{1B}") ?? true)
+
+        let h5 = directory.file("escape.h5")
+        writeHDF5(h5, [.uint8("a\u{1B}[2J\u{9B}_x", [1, 1], [0]), .uint8("b_y", [1], [0])])
+        let listed = assertDiagnostic({ () throws(Diagnostic) in try load(h5, x: "nothing") },
+                                      contains: ["its datasets: 'a\\u{1B}[2J\\u{9B}_x' (1, 1) uint8"])
+        XCTAssertFalse(listed?.description.contains("\u{1B}") ?? true)
     }
 
     // MARK: The hash is of the bytes used

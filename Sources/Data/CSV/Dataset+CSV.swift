@@ -131,10 +131,9 @@ private struct CSVTable {
         // Swift's parser, like strtod, stops at a NUL byte: "1\0 99" would read as 1.
         if let nul = field.text.utf8.firstIndex(of: 0) {
             let offset = field.text.utf8.distance(from: field.text.utf8.startIndex, to: nul)
-            let shown = field.text.replacingOccurrences(of: "\u{0}", with: "\\0")
             throw file.error(
                 line: line, column: field.column + offset,
-                "a NUL byte inside a cell ('\(shown)'); expected a number",
+                "a NUL byte inside a cell ('\(field.text)'); expected a number",
                 hint: "the file holds binary data: export it again as text")
         }
         if let value = Double(field.text) { return value }
