@@ -1,16 +1,17 @@
-# dnn-run: make run (train the course's 5-layer cat model), make test, make bench.
+# dnn-run: make run (train the course's 5-layer cat model), make reproduce, make test, make bench.
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev pkg-config
+APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-config libssl-dev
+TEST_VENV := .venv-test
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run test check-parity bench fuzz clean
+.PHONY: all deps build release run reproduce test test-venv test-slurm check-parity bench fuzz clean
 
 all: release
 
 # Install the Debian packages that are missing (needs root, as on CI and these machines).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  [ "$$(dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null)" = "ii " ] || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -27,9 +28,31 @@ release: deps
 run: release
 	$(BIN) experiments/cat_5layer.yaml
 
-test: deps
+# Train both course models (into a temporary folder) and compare their costs and accuracies
+# with the numbers the course's notebook printed (experiments/course_numbers.tsv); exit 1 if
+# a compared digit differs.
+reproduce: release
+	sh experiments/reproduce.sh $(BIN)
+
+test: deps test-venv
 	$(SWIFT) build --product dnn-run
-	$(SWIFT) test --disable-swift-testing
+	DNN_RUN_TEST_PYTHON=$(CURDIR)/$(TEST_VENV)/bin/python $(SWIFT) test --disable-swift-testing
+
+# The image tests compare with Pillow (Tests/ImagesTests/Reference): a virtual environment
+# in .venv-test (untracked) with the pinned Pillow, numpy and h5py; Debian's python3-venv.
+test-venv: $(TEST_VENV)/installed
+
+$(TEST_VENV)/installed: Tests/ImagesTests/Reference/requirements.txt
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=python3-venv
+	rm -rf $(TEST_VENV)
+	$(PYTHON) -m venv $(TEST_VENV)
+	$(TEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+# The README's Slurm job script on a real one-node Slurm started here (installs slurmctld,
+# slurmd, slurm-client and munge when missing; needs root): Tests/Slurm/run.sh.
+test-slurm:
+	bash Tests/Slurm/run.sh
 
 # The full 2500 iterations of both course models with every engine, against the numpy
 # oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).
@@ -62,4 +85,4 @@ fuzz: deps
 	$(FUZZ_BIN) $(FUZZ_FLAGS) Fuzz/work/corpus Fuzz/corpus/spec
 
 clean:
-	rm -rf .build $(FUZZ_SCRATCH) Fuzz/work
+	rm -rf .build $(FUZZ_SCRATCH) Fuzz/work $(TEST_VENV)

@@ -30,9 +30,15 @@ let package = Package(
         .systemLibrary(
             name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
             providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CStb", path: "Sources/CStb", providers: [.apt(["libstb-dev"])]),
+        // libjpeg-turbo behind a small C shim: its errors longjmp, which Swift cannot catch.
+        .target(name: "CJPEG", path: "Sources/CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
         // The core: the course's network, nothing but math.
         .target(name: "DeepNet", dependencies: ["CBLAS"], swiftSettings: optimized),
+
+        // Image files as inputs: PNG/JPEG to RGB, resized as Pillow does.
+        .target(name: "Images", dependencies: ["CStb", "CJPEG"], swiftSettings: optimized),
 
         // The pipeline, one stage per module; each imports only the ones below it:
         // dnn-run -> Reports -> Runs -> Spec -> Data -> Support, Runs -> DeepNet.
@@ -73,6 +79,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "Support", "DeepNet", "TestSupport", "CHDF5"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "Data", "Support", "DeepNet", "TestSupport"]),
         .testTarget(name: "CostPlotTests", dependencies: ["CostPlot"]),
+        .testTarget(name: "ImagesTests", dependencies: ["Images"], exclude: ["Reference"]),
         .testTarget(
             name: "CLITests", dependencies: ["Runs", "Spec", "Data", "DeepNet", "Support", "TestSupport"],
             exclude: ["Fixtures"]),

@@ -50,7 +50,7 @@ enum SpecFuzzer {
         }
         precondition(!plan.points.isEmpty, "the spec loaded with no run in it")
         for point in plan.points.prefix(3) {
-            let resolved = Array(point.spec.resolvedYAML.utf8)
+            let resolved = Array(point.spec.resolvedYAML(dataPathsRelativeTo: sandbox + "/spec").utf8)
             do {
                 let reloaded = try SpecLoader.load(bytes: resolved, file: "spec/resolved.yaml", workingDirectory: sandbox)
                 precondition(reloaded.points.count == 1, "a resolved spec has a sweep")

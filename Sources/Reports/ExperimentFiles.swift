@@ -1,16 +1,75 @@
+import Foundation
 import Runs
+import Support
 
-/// Keeps an experiment folder's `summary.csv` and `costs.svg` up to date as the runner
-/// ends runs: the summary after every run, the plot when the sweep is done.
-public struct ExperimentFiles: ExperimentObserver {
-    public init() {}
+/// Keeps an experiment folder's `summary.csv`, `summary.json` and `costs.svg` up to date
+/// as the runner ends runs, at a cost per run that does not grow with the sweep:
+///
+/// * after a run, only that run's manifest and metrics are read, into rows kept in
+///   memory; the summaries are written from them at most every `interval` seconds;
+/// * when the sweep is done (or stopped), every run folder is read again, so that runs
+///   other processes wrote into the same folder are included, and the summaries and the
+///   plot are written from that.
+///
+/// Every write happens under an exclusive lock on `.lock-summary` in the experiment
+/// folder and replaces the file atomically, so processes sharing a results directory
+/// never tear a file, and the last process to finish writes every run present.
+public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
+    /// Seconds between two writes of the summaries while a sweep runs.
+    public let interval: Double
+    private let lock = NSLock()
+    private var experiments: [String: Rows] = [:]
 
-    public func runEnded(experimentFolder: String) throws {
-        try Summary.write(experimentFolder: experimentFolder)
+    private struct Rows {
+        var byFolder: [String: Summary.Row]
+        var lastWrite: Double
+    }
+
+    public init(interval: Double = 5) {
+        self.interval = interval
+    }
+
+    public func runEnded(experimentFolder: String, runFolder: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date().timeIntervalSince1970
+        var rows = experiments[experimentFolder]
+            ?? Rows(byFolder: Self.index(Summary.rows(in: experimentFolder)), lastWrite: now)
+        let name = (runFolder as NSString).lastPathComponent
+        if let row = Summary.row(folder: name, in: experimentFolder) { rows.byFolder[name] = row }
+        if now - rows.lastWrite >= interval {
+            try Self.writeSummaries(Array(rows.byFolder.values), experimentFolder: experimentFolder)
+            rows.lastWrite = now
+        }
+        experiments[experimentFolder] = rows
     }
 
     public func sweepEnded(experimentFolder: String) throws {
-        try Summary.write(experimentFolder: experimentFolder)
-        try RunPlots.writeExperimentPlot(experimentFolder: experimentFolder)
+        lock.lock()
+        defer { lock.unlock() }
+        try Self.underLock(experimentFolder) {
+            let rows = Summary.rows(in: experimentFolder)
+            try Summary.write(rows, experimentFolder: experimentFolder)
+            try RunPlots.writeExperimentPlot(experimentFolder: experimentFolder)
+        }
+        experiments[experimentFolder] = nil
+    }
+
+    private static func index(_ rows: [Summary.Row]) -> [String: Summary.Row] {
+        Dictionary(rows.map { ($0.folder, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private static func writeSummaries(_ rows: [Summary.Row], experimentFolder: String) throws {
+        try underLock(experimentFolder) {
+            try Summary.write(rows.sorted { $0.folder < $1.folder }, experimentFolder: experimentFolder)
+        }
+    }
+
+    /// Runs `body` holding the experiment's summary lock.
+    private static func underLock(_ experimentFolder: String, _ body: () throws -> Void) throws {
+        let path = experimentFolder + "/.lock-summary"
+        guard let lock = try FileLock.acquire(at: path, wait: true) else { return }
+        defer { lock.release() }
+        try body()
     }
 }

@@ -49,8 +49,7 @@ public enum RunTable {
 
     private static func load(_ folder: String) -> Run? {
         guard let manifest = RunFiles.readManifest(inFolder: folder) else { return nil }
-        let values = (try? SpecLoader.load(path: folder + "/" + RunFile.spec, overrides: []))
-            .map { $0.base.comparableValues } ?? [:]
+        let values = (try? SpecLoader.values(ofResolvedSpecAt: folder + "/" + RunFile.spec)) ?? [:]
         return Run(folder: folder, values: values, manifest: manifest, metrics: RunFiles.readMetrics(inFolder: folder))
     }
 
@@ -140,27 +139,5 @@ public enum RunTable {
             return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))
                 .joined(separator: "\n") + "\n"
         }
-    }
-}
-
-extension ExperimentSpec {
-    /// The spec's values by dotted key, printed canonically, for comparing runs.
-    var comparableValues: [String: String] {
-        var values: [String: String] = [
-            "data.train": train.path,
-            "data.scale": shortestDecimal(scale),
-            "model.layer_dims": layerDims.map(String.init).joined(separator: "x"),
-            "model.hidden_activation": hiddenActivation.rawValue,
-            "model.output_activation": outputActivation.rawValue,
-            "model.init": initializer.name,
-            "training.learning_rate": shortestDecimal(learningRate),
-            "training.iterations": String(iterations),
-            "training.seed": String(seed),
-            "training.record_every": String(recordEvery),
-            "training.engine": engine.rawValue,
-        ]
-        if case .scaled(let s) = initializer { values["model.init"] = "scaled-\(shortestDecimal(s))" }
-        if let test { values["data.test"] = test.path }
-        return values
     }
 }

@@ -19,11 +19,25 @@ public enum RunVerifier {
         public var lines: [String]
     }
 
-    /// - Throws: `Diagnostic` when the folder is not a completed run or its spec is
-    ///   invalid (exit status 2); a mismatch is a report with `matched == false`.
+    /// Verify was stopped by SIGINT or SIGTERM before re-training finished.
+    public struct Interrupted: Error, Sendable {
+        public var signal: String
+    }
+
+    /// - Parameters:
+    ///   - folder: the run folder, absolute.
+    ///   - dataFolders: more folders to look in for the data files, by file name; the
+    ///     SHA-256 the manifest recorded decides which file is the run's.
+    /// - Throws: `Diagnostic` when the folder is not a completed run, its spec is invalid
+    ///   or its data cannot be found (exit status 2); `Interrupted` at Ctrl-C (exit 1). A
+    ///   mismatch is a report with `matched == false`.
     public static func verify(
-        folder: String, tolerance: Double?, progress: ProgressBoard? = nil
+        folder: String, tolerance: Double?, dataFolders: [String] = [], progress: ProgressBoard? = nil
     ) throws -> Report {
+        let shown = PathNames.relativeToWorkingDirectory(folder)
+        guard FileSystem.exists(folder) else {
+            throw Diagnostic("no such folder: \(shown)", hint: "pass a run folder such as results/cat_5layer")
+        }
         guard let manifest = RunFiles.readManifest(inFolder: folder) else {
             throw Diagnostic("'\(folder)' has no readable manifest.json; expected a run folder such as results/cat_5layer",
                              hint: "pass a folder that dnn-run wrote (one with spec.yaml, costs.csv and manifest.json)")
@@ -32,23 +46,38 @@ public enum RunVerifier {
             throw Diagnostic("'\(folder)' holds a \(manifest.status.rawValue) run; only completed runs can be verified",
                              hint: "rerun its spec to complete it first")
         }
-        let plan = try SpecLoader.load(path: folder + "/" + RunFile.spec, overrides: [])
-        let spec = plan.base
+        var spec = try SpecLoader.load(path: folder + "/" + RunFile.spec, checksDataFiles: false).base
         var lines: [String] = []
         var matched = true
 
-        if spec.specSHA256 != manifest.specSHA256 {
-            matched = false
-            lines.append("spec.yaml: its SHA-256 \(spec.specSHA256.prefix(12))… differs from the manifest's \(manifest.specSHA256.prefix(12))…: the spec was edited after the run")
-        }
+        // The data: wherever a file with the recorded SHA-256 is.
         for record in manifest.datasets {
-            let now = try sha256OfFile(atPath: record.path)
-            if now == record.sha256 {
-                lines.append("\(record.split) data: \(record.path) unchanged (sha256 \(now.prefix(12))…)")
-            } else {
-                matched = false
-                lines.append("\(record.split) data: \(record.path) CHANGED: sha256 \(now.prefix(12))…, the run read \(record.sha256.prefix(12))…")
+            let split = record.split == "test" ? spec.test : spec.train
+            guard let split else {
+                throw Diagnostic("'\(folder)/manifest.json' records \(record.split) data that its spec.yaml does not name")
             }
+            let path = try DataLocator.locate(record, specPath: split.path, dataFolders: dataFolders)
+            if record.split == "test" { spec.test?.path = path } else { spec.train.path = path }
+            lines.append("\(record.split) data: \(PathNames.relativeToWorkingDirectory(path)) (sha256 \(record.sha256.prefix(12))…, as the run read it)")
+        }
+
+        // The spec: the same identity as when the run was made.
+        if manifest.resultsFormat == nil {
+            // dnn-run 0.1.0 hashed spec.yaml itself.
+            let now = try sha256OfFile(atPath: folder + "/" + RunFile.spec)
+            if now != manifest.specSHA256 {
+                matched = false
+                lines.append("spec.yaml: its SHA-256 \(now.prefix(12))… differs from the manifest's \(manifest.specSHA256.prefix(12))…: the spec was edited after the run")
+            }
+        } else if let now = RunIdentity.identity(of: spec, recorded: manifest.datasets), now != manifest.specSHA256 {
+            matched = false
+            lines.append("spec.yaml: its identity \(now.prefix(12))… differs from the manifest's \(manifest.specSHA256.prefix(12))…: the spec was edited after the run")
+        }
+
+        // The files: as they were written.
+        for damage in RunFiles.damage(inFolder: folder, manifest: manifest) {
+            matched = false
+            lines.append("DAMAGED: \(damage)")
         }
         guard let engine = EngineKind(rawValue: manifest.engine) else {
             throw Diagnostic("'\(folder)/manifest.json' names an unknown engine '\(manifest.engine)'")
@@ -62,8 +91,10 @@ public enum RunVerifier {
                 spec, engine: engine, data: DataStore(),
                 progress: { completed, cost in handle.map { progress?.update($0, completed: completed, cost: cost) } },
                 shouldStop: { Interrupts.shared.isRequested }).result
-        } catch let error as TrainingError {
-            return Report(matched: false, lines: lines + ["re-training stopped: \(error)"])
+        } catch TrainingError.cancelled {
+            throw Interrupted(signal: Interrupts.name(Interrupts.shared.signal ?? SIGINT))
+        } catch TrainingError.nonFiniteCost(let iteration, _, _, _) {
+            return Report(matched: false, lines: lines + ["re-training: the cost was not finite at iteration \(iteration), unlike the run's"])
         }
 
         let costs = compareCosts(result.costs, atPath: folder + "/" + RunFile.costs, tolerance: tolerance)

@@ -24,12 +24,16 @@ public enum Summary {
         let fm = FileManager.default
         let entries = ((try? fm.contentsOfDirectory(atPath: experimentFolder)) ?? [])
             .filter { !$0.hasPrefix(".") }.sorted()
-        return entries.compactMap { entry in
-            let folder = experimentFolder + "/" + entry
-            guard let manifest = RunFiles.readManifest(inFolder: folder) else { return nil }
-            return Row(folder: entry, assignments: parseFolderName(entry), manifest: manifest,
-                       metrics: RunFiles.readMetrics(inFolder: folder))
-        }
+        return entries.compactMap { row(folder: $0, in: experimentFolder) }
+    }
+
+    /// The row of the run folder `name` inside `experimentFolder`; nil when it holds no
+    /// manifest (not a run folder).
+    public static func row(folder name: String, in experimentFolder: String) -> Row? {
+        let folder = experimentFolder + "/" + name
+        guard let manifest = RunFiles.readManifest(inFolder: folder) else { return nil }
+        return Row(folder: name, assignments: parseFolderName(name), manifest: manifest,
+                   metrics: RunFiles.readMetrics(inFolder: folder))
     }
 
     /// The CSV text: folder, the swept keys (sorted), status, the metrics.
@@ -103,9 +107,13 @@ public enum Summary {
         Int(value).map(JSONValue.int) ?? Double(value).map(JSONValue.number) ?? .string(value)
     }
 
-    /// Rewrites `summary.csv` and `summary.json` of an experiment folder.
+    /// Rewrites `summary.csv` and `summary.json` of an experiment folder from every run in it.
     public static func write(experimentFolder: String) throws {
-        let rows = rows(in: experimentFolder)
+        try write(rows(in: experimentFolder), experimentFolder: experimentFolder)
+    }
+
+    /// Writes `summary.csv` and `summary.json` of an experiment folder from `rows`.
+    public static func write(_ rows: [Row], experimentFolder: String) throws {
         try AtomicFile.write(csv(rows), to: experimentFolder + "/summary.csv")
         try AtomicFile.write(json(rows).rendered(), to: experimentFolder + "/summary.json")
     }

@@ -14,11 +14,59 @@ public struct DatasetRecord: Codable, Equatable, Sendable {
     public var sha256: String
 }
 
+/// One file of a run folder as it was written: a run is up to date only while its files
+/// still have these sizes and hashes (a truncated copy or a damaged file is retrained,
+/// and `verify` names it).
+public struct FileRecord: Codable, Equatable, Sendable {
+    public var name: String
+    public var bytes: Int
+    public var sha256: String
+
+    public init(name: String, _ written: WrittenFile) {
+        self.name = name
+        self.bytes = written.bytes
+        self.sha256 = written.sha256
+    }
+}
+
+/// Where and how a run was started, for people reading the manifest: never part of its
+/// identity (the same run made from another folder, machine or commit is the same run).
+public struct Provenance: Codable, Equatable, Sendable {
+    /// The command line, as typed.
+    public var command: [String]
+    public var workingDirectory: String
+    /// The spec file, absolute, when the run was made.
+    public var specFile: String
+    /// The git commit of the work tree holding the spec, and whether it had changes;
+    /// nil when git or the repository is absent.
+    public var git: GitState?
+
+    public struct GitState: Codable, Equatable, Sendable {
+        public var commit: String
+        public var dirty: Bool
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case command
+        case workingDirectory = "working_directory"
+        case specFile = "spec_file"
+        case git
+    }
+}
+
 /// `manifest.json`: how, where and from what a run was made, and how it ended.
 public struct Manifest: Codable, Equatable, Sendable {
+    /// The results format this manifest was written in; absent (nil) in trees written by
+    /// dnn-run 0.1.0, whose `spec_sha256` hashed the resolved spec with absolute paths.
+    public static let currentFormat = 2
+
     public var status: RunStatus
+    public var resultsFormat: Int?
+    /// The run's identity (`ExperimentSpec.identity`): what determines its numbers.
     public var specSHA256: String
     public var datasets: [DatasetRecord]
+    /// The files of the run folder (all but this manifest), as written.
+    public var files: [FileRecord]?
     public var dnnRunVersion: String
     public var engine: String
     public var engineReason: String
@@ -29,13 +77,40 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var finished: String
     public var iterationsCompleted: Int
     public var error: String?
+    public var provenance: Provenance?
+
+    public init(
+        status: RunStatus, resultsFormat: Int? = Manifest.currentFormat, specSHA256: String,
+        datasets: [DatasetRecord], files: [FileRecord]? = nil, dnnRunVersion: String, engine: String,
+        engineReason: String, blasLibrary: String, blasThreads: Int, host: String, started: String,
+        finished: String, iterationsCompleted: Int, error: String?, provenance: Provenance? = nil
+    ) {
+        self.status = status
+        self.resultsFormat = resultsFormat
+        self.specSHA256 = specSHA256
+        self.datasets = datasets
+        self.files = files
+        self.dnnRunVersion = dnnRunVersion
+        self.engine = engine
+        self.engineReason = engineReason
+        self.blasLibrary = blasLibrary
+        self.blasThreads = blasThreads
+        self.host = host
+        self.started = started
+        self.finished = finished
+        self.iterationsCompleted = iterationsCompleted
+        self.error = error
+        self.provenance = provenance
+    }
 
     /// The keys of `manifest.json`, in the file's order (`JSONValueEncoder` writes them
     /// in this order, `error` as null when there is none).
     enum CodingKeys: String, CodingKey {
         case status
+        case resultsFormat = "results_format"
         case specSHA256 = "spec_sha256"
         case datasets
+        case files
         case dnnRunVersion = "dnn_run_version"
         case engine
         case engineReason = "engine_reason"
@@ -44,5 +119,6 @@ public struct Manifest: Codable, Equatable, Sendable {
         case host, started, finished
         case iterationsCompleted = "iterations_completed"
         case error
+        case provenance
     }
 }

@@ -14,10 +14,15 @@ public enum ProgressStyle: Sendable, Equatable {
     /// Nothing but errors.
     case quiet
 
-    /// `.bar` on a terminal, `.lines` otherwise, `.quiet` when asked.
-    public static func automatic(quiet: Bool) -> ProgressStyle {
+    /// `.bar` on a terminal that understands cursor movement, `.lines` otherwise (a
+    /// file, a pipe, or a terminal whose TERM is unset or `dumb`: Emacs shells, some CI
+    /// consoles), `.quiet` when asked.
+    public static func automatic(
+        quiet: Bool, terminal: String? = ProcessInfo.processInfo.environment["TERM"]
+    ) -> ProgressStyle {
         if quiet { return .quiet }
-        return isatty(STDERR_FILENO) == 1 ? .bar : .lines(interval: 5)
+        let canRedraw = isatty(STDERR_FILENO) == 1 && !(terminal ?? "").isEmpty && terminal != "dumb"
+        return canRedraw ? .bar : .lines(interval: 5)
     }
 }
 

@@ -32,11 +32,23 @@ public struct RunExecutor: Sendable {
     public var data: DataStore
     public var board: ProgressBoard
     public var blasThreads: Int
+    /// Where and how this invocation started, for every manifest it writes.
+    public var provenance: Provenance?
+    /// Replace runs of a different spec (`--force`), also one another process made meanwhile.
+    public var force = false
 
-    public init(data: DataStore, board: ProgressBoard, blasThreads: Int) {
+    public init(data: DataStore, board: ProgressBoard, blasThreads: Int, provenance: Provenance? = nil) {
         self.data = data
         self.board = board
         self.blasThreads = blasThreads
+        self.provenance = provenance
+    }
+
+    /// Why a run failed, for its line: a diagnostic's message and hint without the
+    /// "error:" of a top-level message.
+    static func reason(_ error: Error) -> String {
+        guard let diagnostic = error as? Diagnostic else { return "\(error)" }
+        return FrontEndOption.render(diagnostic.message + (diagnostic.hint.map { " (\($0))" } ?? ""))
     }
 
     /// Trains `run` unless another process is training it: then returns `.busy`, or with
@@ -44,17 +56,25 @@ public struct RunExecutor: Sendable {
     public func execute(_ run: PlannedRun, wait: Bool = false) -> RunOutcome {
         let lock: FileLock
         do {
-            guard let acquired = try RunFolder.lock(run.folder, wait: wait) else {
-                return RunOutcome(run: run, status: .busy)
+            guard let acquired = try RunFolder.lock(run.folder, wait: wait, shouldStop: { Interrupts.shared.isRequested }) else {
+                return RunOutcome(run: run, status: wait ? .interrupted : .busy)
             }
             lock = acquired
         } catch {
-            return RunOutcome(run: run, status: .failed("\(error)"))
+            return RunOutcome(run: run, status: .failed(Self.reason(error)))
         }
         defer { lock.release() }
-        // Another process may have made this run since it was planned: take its result.
-        if let now = RunFiles.readManifest(inFolder: run.folder), now.finished != run.previousFinish,
-           now.specSHA256 == run.specHash {
+        // Another process may have made this run since it was planned: take its result, or
+        // refuse to replace a completed run of a different spec. Checked under the lock, so
+        // nobody else can write the folder until this run is renamed into place.
+        let now = RunFiles.readManifest(inFolder: run.folder)
+        if let now, now.finished != run.previousFinish, now.specSHA256 != run.specHash, now.status == .completed, !force {
+            let message = "'\(PathNames.relativeToWorkingDirectory(run.folder))' now holds a completed run of a different spec, "
+                + "made by another process after this one planned (spec_sha256 \(now.specSHA256.prefix(12))…, this spec "
+                + "\(run.specHash.prefix(12))…); it was left as it is: \(option: .force) replaces it, or give the spec another name"
+            return RunOutcome(run: run, status: .failed(message))
+        }
+        if let now, now.finished != run.previousFinish, now.specSHA256 == run.specHash {
             switch now.status {
             case .completed:
                 return RunOutcome(run: run, status: .upToDate, metrics: RunFiles.readMetrics(inFolder: run.folder))
@@ -66,18 +86,18 @@ public struct RunExecutor: Sendable {
             }
         }
         do {
-            return try stageAndTrain(run)
+            return try stageAndTrain(run, lock: lock)
         } catch {
-            return RunOutcome(run: run, status: .failed("\(error)"))
+            return RunOutcome(run: run, status: .failed(Self.reason(error)))
         }
     }
 
     /// Makes the staging folder and trains into it; removes it if writing fails.
-    private func stageAndTrain(_ run: PlannedRun) throws -> RunOutcome {
+    private func stageAndTrain(_ run: PlannedRun, lock: FileLock) throws -> RunOutcome {
         let started = timestamp()
         let examples = try data.dataset(run.spec.train, scale: run.spec.scale).examples
         let (engine, reason) = chooseEngine(run, examples: examples)
-        let staging = try RunFolder.makeStaging(for: run.folder)
+        let staging = try RunFolder.makeStaging(for: run.folder, lock: lock)
         do {
             return try train(run, into: staging, engine: engine, reason: reason, started: started)
         } catch {
@@ -91,12 +111,22 @@ public struct RunExecutor: Sendable {
         _ run: PlannedRun, into staging: String, engine: EngineKind, reason: String, started: String
     ) throws -> RunOutcome {
         let spec = run.spec
-        try AtomicFile.write(run.specText, to: staging + "/" + RunFile.spec)
+        var files: [FileRecord] = []
+        /// Writes one file of the run into the staging folder and records its size and hash.
+        func write(_ name: String, _ produce: (inout FileSink) throws -> Void) throws {
+            files.append(FileRecord(name: name, try AtomicFile.write(to: staging + "/" + name, produce)))
+        }
+        try write(RunFile.spec) { $0.write(run.specText) }
         var manifest = Manifest(
             status: .completed, specSHA256: run.specHash, datasets: run.datasets,
             dnnRunVersion: dnnRunVersion, engine: engine.rawValue, engineReason: reason,
             blasLibrary: BLAS.library, blasThreads: blasThreads, host: hostName(),
-            started: started, finished: "", iterationsCompleted: 0, error: nil)
+            started: started, finished: "", iterationsCompleted: 0, error: nil, provenance: provenance)
+        /// Writes the manifest, last, naming every other file.
+        func writeManifest() throws {
+            manifest.files = files
+            try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
+        }
 
         let clock = ContinuousClock()
         let start = clock.now
@@ -105,27 +135,30 @@ public struct RunExecutor: Sendable {
             fitted = try fit(run, engine: engine)
         } catch let error as TrainingError {
             let seconds = (clock.now - start).seconds
-            try AtomicFile.write(RunFiles.costsCSV(error.costs), to: staging + "/" + RunFile.costs)
+            try write(RunFile.costs) { $0.write(RunFiles.costsCSV(error.costs)) }
             manifest.finished = timestamp()
             switch error {
             case .nonFiniteCost(let iteration, let cost, let last, _):
                 let value = cost.isNaN ? "NaN" : cost > 0 ? "+infinity" : "-infinity"
-                let message = "the cost became \(value) at iteration \(iteration)"
-                    + (last.map { " (last finite cost \(shortestDecimal($0)))" } ?? "")
-                    + "; the learning rate \(shortestDecimal(spec.learningRate)) is probably too large"
+                let message = iteration == 0
+                    ? "the cost is \(value) at iteration 0, before any update: the initial network's output is not "
+                        + "finite on this data; check data.scale and the features for very large values, and model.init"
+                    : "the cost became \(value) at iteration \(iteration)"
+                        + (last.map { " (last finite cost \(shortestDecimal($0)))" } ?? "")
+                        + "; the learning rate \(shortestDecimal(spec.learningRate)) is probably too large"
                 manifest.status = .failed
                 manifest.error = message
                 manifest.iterationsCompleted = iteration
                 let metrics = Metrics(finalCost: nil, trainAccuracy: nil, testAccuracy: nil, seconds: seconds, iterations: iteration)
-                try AtomicFile.write(RunFiles.jsonText(metrics), to: staging + "/" + RunFile.metrics)
-                try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
+                try write(RunFile.metrics) { $0.write(try RunFiles.jsonText(metrics)) }
+                try writeManifest()
                 try RunFolder.moveIntoPlace(staging, run.folder)
                 return RunOutcome(run: run, status: .failed(message), metrics: metrics, engine: engine)
             case .cancelled(let iteration, _):
                 manifest.status = .interrupted
                 manifest.error = "interrupted by \(Interrupts.name(Interrupts.shared.signal ?? SIGINT)) before iteration \(iteration)"
                 manifest.iterationsCompleted = iteration
-                try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
+                try writeManifest()
                 return RunOutcome(run: run, status: .interrupted, engine: engine)
             }
         }
@@ -135,6 +168,12 @@ public struct RunExecutor: Sendable {
         var testAccuracy: Double?
         if let testSplit = spec.test {
             let test = try data.dataset(testSplit, scale: spec.scale, keep: false)
+            // Record the hash of the bytes the accuracy comes from (the file may have
+            // been replaced since planning).
+            for k in manifest.datasets.indices where manifest.datasets[k].split == "test" {
+                manifest.datasets[k].sha256 = test.sha256
+            }
+            manifest.specSHA256 = RunIdentity.identity(of: spec, recorded: manifest.datasets) ?? manifest.specSHA256
             let predictions = predict(test.X, result.parameters, hidden: spec.hiddenActivation, output: spec.outputActivation)
             testAccuracy = accuracy(predictions: predictions, labels: test.Y)
         }
@@ -144,10 +183,10 @@ public struct RunExecutor: Sendable {
             testAccuracy: testAccuracy, seconds: seconds, iterations: spec.iterations)
         manifest.finished = timestamp()
         manifest.iterationsCompleted = spec.iterations
-        try AtomicFile.write(RunFiles.costsCSV(result.costs), to: staging + "/" + RunFile.costs)
-        try AtomicFile.write(to: staging + "/" + RunFile.parameters) { RunFiles.writeParametersJSON(result.parameters, to: &$0) }
-        try AtomicFile.write(RunFiles.jsonText(metrics), to: staging + "/" + RunFile.metrics)
-        try AtomicFile.write(RunFiles.jsonText(manifest), to: staging + "/" + RunFile.manifest)
+        try write(RunFile.costs) { $0.write(RunFiles.costsCSV(result.costs)) }
+        try write(RunFile.parameters) { RunFiles.writeParametersJSON(result.parameters, to: &$0) }
+        try write(RunFile.metrics) { $0.write(try RunFiles.jsonText(metrics)) }
+        try writeManifest()
         try RunFolder.moveIntoPlace(staging, run.folder)
         return RunOutcome(run: run, status: .completed, metrics: metrics, engine: engine)
     }

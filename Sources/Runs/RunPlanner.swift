@@ -64,9 +64,9 @@ public enum RunPlanner {
             }
             let experiment = resultsDirectory + "/" + spec.name
             let folder = point.folderName.map { experiment + "/" + $0 } ?? experiment
-            let specText = spec.resolvedYAML
-            let hash = spec.specSHA256
-            let state = decide(folder: folder, specHash: hash, datasets: records, force: force)
+            let specText = spec.resolvedYAML(dataPathsRelativeTo: folder)
+            let hash = spec.identity(dataHashes: Dictionary(records.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
+            let state = decide(folder: folder, spec: spec, datasets: records, force: force)
             switch state {
             case .success(let s):
                 var run = PlannedRun(point: point, folder: folder, specText: specText, specHash: hash,
@@ -81,8 +81,7 @@ public enum RunPlanner {
             }
         }
         // The same data problem is found once per point that reads the data: report it once.
-        var seen = Set<String>()
-        problems = problems.filter { seen.insert($0.description).inserted }
+        problems = problems.uniqued()
         if !problems.isEmpty { throw Diagnostics(problems) }
         return runs
     }
@@ -168,7 +167,7 @@ public enum RunPlanner {
 
     /// Up to date, to run, or a folder that must not be overwritten without --force.
     static func decide(
-        folder: String, specHash: String, datasets: [DatasetRecord], force: Bool
+        folder: String, spec: ExperimentSpec, datasets: [DatasetRecord], force: Bool
     ) -> Result<PlannedRun.State, Diagnostic> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
@@ -185,9 +184,10 @@ public enum RunPlanner {
         case .interrupted: return .success(.toRun(reason: "interrupted before"))
         case .completed: break
         }
-        guard manifest.specSHA256 == specHash else {
+        guard RunIdentity.madeBy(spec, folder: folder, manifest: manifest) else {
+            let now = RunIdentity.identity(of: spec, recorded: manifest.datasets) ?? "another set of data files"
             return .failure(Diagnostic(
-                "'\(folder)' holds a completed run of a different spec (spec_sha256 \(manifest.specSHA256.prefix(12))…, now \(specHash.prefix(12))…)",
+                "'\(folder)' holds a completed run of a different spec (spec_sha256 \(manifest.specSHA256.prefix(12))…, now \(now.prefix(12))…)",
                 hint: "pass \(option: .force) to retrain and replace it, or change the spec's name to keep both; `diff` its spec.yaml to see what changed"))
         }
         let before = Dictionary(manifest.datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })
@@ -196,6 +196,8 @@ public enum RunPlanner {
             let changed = now.keys.sorted().filter { before[$0] != now[$0] }
             return .success(.toRun(reason: "the \(changed.joined(separator: " and ")) data changed since it ran"))
         }
+        let damage = RunFiles.damage(inFolder: folder, manifest: manifest)
+        if !damage.isEmpty { return .success(.toRun(reason: "damaged: " + damage.joined(separator: "; "))) }
         return .success(.upToDate)
     }
 }
@@ -208,7 +210,6 @@ public func validateData(_ plan: Sweep) throws {
     for point in plan.points {
         if case .failure(let d) = RunPlanner.checkData(of: point, data: data) { problems += d.items }
     }
-    var seen = Set<String>()
-    problems = problems.filter { seen.insert($0.description).inserted }
+    problems = problems.uniqued()
     if !problems.isEmpty { throw Diagnostics(problems) }
 }

@@ -16,16 +16,6 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
         self.count = count
     }
 
-    /// Parses "I/N" with 1 <= I <= N.
-    public init(parsing text: String) throws {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
-            throw Diagnostic("expected I/N with 1 <= I <= N, e.g. --shard 2/4",
-                             at: .flag("--shard \(text)"), hint: "Slurm: --shard $((SLURM_ARRAY_TASK_ID+1))/$SLURM_ARRAY_TASK_COUNT")
-        }
-        self.init(index: i, count: n)
-    }
-
     public func contains(pointIndex k: Int) -> Bool { k % count == index - 1 }
     public var description: String { "\(index)/\(count)" }
 }
@@ -40,6 +30,8 @@ public struct RunnerOptions: Sendable {
     public var progress: ProgressStyle = .quiet
     /// BLAS threads per run; nil means cores / jobs (at least 1), so jobs never oversubscribe.
     public var blasThreads: Int?
+    /// The command line that started this invocation, for the manifests' provenance.
+    public var commandLine: [String] = []
     /// Stop starting runs after the first that fails; runs in flight finish.
     public var failFast = false
     /// Keeps the experiment's own files (summary, plot) up to date as runs end.
@@ -52,8 +44,9 @@ public struct RunnerOptions: Sendable {
 /// (Reports: summary.csv, costs.svg) keeps the experiment's own files up to date without
 /// the runner knowing them.
 public protocol ExperimentObserver: Sendable {
-    /// A run in `experimentFolder` ended (trained, failed, or taken from another process).
-    func runEnded(experimentFolder: String) throws
+    /// The run in `runFolder`, inside `experimentFolder`, ended (trained, failed, or taken
+    /// from another process).
+    func runEnded(experimentFolder: String, runFolder: String) throws
     /// This invocation is done with `experimentFolder`.
     func sweepEnded(experimentFolder: String) throws
 }
@@ -89,21 +82,31 @@ public struct Runner {
     /// Plans every point (throwing `Diagnostics` before anything is written when the data
     /// or the results tree is wrong), then trains what is not up to date.
     public static func run(_ plan: Sweep, options: RunnerOptions) throws -> RunReport {
+        if FileSystem.exists(options.resultsDirectory), !FileSystem.isDirectory(options.resultsDirectory) {
+            throw Diagnostic(
+                "the results directory '\(PathNames.relativeToWorkingDirectory(options.resultsDirectory))' is a file, not a directory",
+                hint: "choose a directory with \(option: .results), or move the file away")
+        }
         let data = DataStore()
         let planned = try RunPlanner.plan(
             plan, resultsDirectory: options.resultsDirectory, force: options.force, data: data)
         let selected = planned.enumerated().filter { options.shard?.contains(pointIndex: $0.offset) ?? true }.map(\.element)
+        if let shard = options.shard, selected.isEmpty {
+            print("shard \(shard) has none of the \(planned.count) points of this sweep: nothing to do")
+        }
         let toRun = selected.filter { $0.state != .upToDate }
         let runner = Runner(options: options, totalRuns: toRun.count)
-        return runner.execute(selected, data: data, isSweep: plan.points.contains { $0.folderName != nil })
+        let provenance = Provenance.current(command: options.commandLine, specFile: plan.base.specPath)
+        return runner.execute(selected, data: data, isSweep: plan.points.contains { $0.folderName != nil },
+                              provenance: provenance)
     }
 
-    private func execute(_ runs: [PlannedRun], data: DataStore, isSweep: Bool) -> RunReport {
+    private func execute(_ runs: [PlannedRun], data: DataStore, isSweep: Bool, provenance: Provenance) -> RunReport {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let jobs = max(1, min(options.jobs, runs.count))
         let threads = options.blasThreads ?? max(1, cores / jobs)
-        let executor = RunExecutor(data: data, board: board, blasThreads: threads)
-        let summaryLock = NSLock()
+        var executor = RunExecutor(data: data, board: board, blasThreads: threads, provenance: provenance)
+        executor.force = options.force
 
         var outcomes = [RunOutcome?](repeating: nil, count: runs.count)
         let pending = runs.indices.filter { runs[$0].state != .upToDate }
@@ -113,6 +116,11 @@ public struct Runner {
             board.print(describe(outcomes[i]!))
         }
         Interrupts.shared.install()
+        for parent in Set(runs.map { ($0.folder as NSString).deletingLastPathComponent }) {
+            for name in Litter.remove(in: parent) {
+                board.print("removed \(name), left in \(PathNames.relativeToWorkingDirectory(parent)) by a dnn-run process that is gone")
+            }
+        }
 
         let next = NSLock()
         var cursor = 0
@@ -127,6 +135,9 @@ public struct Runner {
                 next.unlock()
                 guard k < pending.count, !Interrupts.shared.isRequested, !stopped else { return }
                 let i = pending[k]
+                if case .toRun(let reason) = runs[i].state, reason != "new" {
+                    board.print("\(runs[i].label): training again (\(reason))")
+                }
                 let outcome = executor.execute(runs[i])
                 results.lock()
                 outcomes[i] = outcome
@@ -138,14 +149,12 @@ public struct Runner {
                 }
                 if outcome.status != .busy { board.print(describe(outcome)) }
                 if isSweep, outcome.status != .busy, let observer = options.observer {
-                    summaryLock.lock()
                     let experiment = (runs[i].folder as NSString).deletingLastPathComponent
                     do {
-                        try observer.runEnded(experimentFolder: experiment)
+                        try observer.runEnded(experimentFolder: experiment, runFolder: runs[i].folder)
                     } catch {
                         board.print("warning: cannot write summary.csv: \(error)", toStandardError: true)
                     }
-                    summaryLock.unlock()
                 }
             }
         }

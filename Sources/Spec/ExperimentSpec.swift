@@ -15,74 +15,73 @@ public enum EngineChoice: String, CaseIterable, Sendable {
 /// One experiment, validated and with every default filled in: what `spec.yaml` in a
 /// run folder holds.
 ///
-/// Two specs are equal when they describe the same experiment: `specPath`, `locations`
-/// and the splits' locations say where it was written and are not compared.
+/// Each value is a key of `SpecSchema.keys`, which says its type, range, default and
+/// canonical text; the initial values below are placeholders that `SpecValidator`
+/// replaces (a spec is only ever made by validating YAML).
+///
+/// Two specs are equal when every key of the schema is: `specPath`, `locations` and the
+/// splits' locations say where it was written and are not compared.
 public struct ExperimentSpec: Equatable, Sendable {
     /// Names the results folder; letters, digits, `.`, `_` and `-`.
-    public var name: String
+    public var name = ""
     public var description: String?
 
     /// `data.train`, with an absolute path.
-    public var train: DataSplit
+    public var train = DataSplit(path: "", format: .hdf5)
     /// `data.test`, with an absolute path.
     public var test: DataSplit?
-    /// `data.scale`: features are divided by this (default 1; 255 for 8-bit images).
-    public var scale: Double
+    /// `data.scale`: features are divided by this (255 for 8-bit images).
+    public var scale = 1.0
 
     /// `model.layer_dims`: units per layer, input first; the last is 1.
-    public var layerDims: [Int]
-    public var hiddenActivation: Activation
+    public var layerDims: [Int] = []
+    public var hiddenActivation = Activation.relu
     /// Always `sigmoid`: the cross-entropy cost needs outputs in (0, 1).
-    public var outputActivation: Activation
-    public var initializer: Initializer
+    public var outputActivation = Activation.sigmoid
+    public var initializer = Initializer.lecun
 
-    public var learningRate: Double
-    public var iterations: Int
+    public var learningRate = 0.0
+    public var iterations = 0
     /// `np.random.seed(seed)` before initialization.
-    public var seed: UInt32
+    public var seed: UInt32 = 0
     /// The cost is recorded every `recordEvery` iterations.
-    public var recordEvery: Int
-    public var engine: EngineChoice
+    public var recordEvery = 0
+    public var engine = EngineChoice.auto
 
     /// The absolute path of the spec file this was read from.
     public var specPath: String
     /// Where each value was written, by dotted key (`model.layer_dims`, `data.train`);
     /// defaulted keys have no entry.
-    public var locations: [String: SourceLocation]
+    public var locations: [String: SourceLocation] = [:]
 
-    public init(
-        name: String, description: String? = nil, train: DataSplit, test: DataSplit? = nil,
-        scale: Double = 1, layerDims: [Int], hiddenActivation: Activation = .relu,
-        outputActivation: Activation = .sigmoid, initializer: Initializer = .lecun,
-        learningRate: Double, iterations: Int, seed: UInt32 = 1, recordEvery: Int = 100,
-        engine: EngineChoice = .auto, specPath: String, locations: [String: SourceLocation] = [:]
-    ) {
-        self.name = name
-        self.description = description
-        self.train = train
-        self.test = test
-        self.scale = scale
-        self.layerDims = layerDims
-        self.hiddenActivation = hiddenActivation
-        self.outputActivation = outputActivation
-        self.initializer = initializer
-        self.learningRate = learningRate
-        self.iterations = iterations
-        self.seed = seed
-        self.recordEvery = recordEvery
-        self.engine = engine
+    /// A spec for the validator to fill in, key by key.
+    init(specPath: String) {
         self.specPath = specPath
-        self.locations = locations
+    }
+
+    /// A spec made in code, for tests and tools: a nil argument takes the schema's default
+    /// (`SpecSchema.keys`). Not validated; specs from files come from `SpecLoader`.
+    public init(
+        name: String, description: String? = nil, train: DataSplit, test: DataSplit? = nil, scale: Double? = nil,
+        layerDims: [Int], hiddenActivation: Activation? = nil, outputActivation: Activation? = nil,
+        initializer: Initializer? = nil, learningRate: Double, iterations: Int, seed: UInt32? = nil,
+        recordEvery: Int? = nil, engine: EngineChoice? = nil, specPath: String,
+        locations: [String: SourceLocation] = [:]
+    ) {
+        self.init(specPath: specPath)
+        for key in SpecSchema.keys { key.setDefault(&self) }
+        (self.name, self.description, self.train, self.test) = (name, description, train, test)
+        (self.layerDims, self.learningRate, self.iterations, self.locations) = (layerDims, learningRate, iterations, locations)
+        if let scale { self.scale = scale }
+        if let hiddenActivation { self.hiddenActivation = hiddenActivation }
+        if let outputActivation { self.outputActivation = outputActivation }
+        if let initializer { self.initializer = initializer }
+        if let seed { self.seed = seed }
+        if let recordEvery { self.recordEvery = recordEvery }
+        if let engine { self.engine = engine }
     }
 
     public static func == (lhs: ExperimentSpec, rhs: ExperimentSpec) -> Bool {
-        lhs.name == rhs.name && lhs.description == rhs.description
-            && lhs.train.withoutLocation == rhs.train.withoutLocation
-            && lhs.test?.withoutLocation == rhs.test?.withoutLocation
-            && lhs.scale == rhs.scale && lhs.layerDims == rhs.layerDims
-            && lhs.hiddenActivation == rhs.hiddenActivation && lhs.outputActivation == rhs.outputActivation
-            && lhs.initializer == rhs.initializer && lhs.learningRate == rhs.learningRate
-            && lhs.iterations == rhs.iterations && lhs.seed == rhs.seed
-            && lhs.recordEvery == rhs.recordEvery && lhs.engine == rhs.engine
+        SpecSchema.keys.allSatisfy { $0.same(lhs, rhs) }
     }
 }

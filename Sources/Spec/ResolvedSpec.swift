@@ -2,70 +2,55 @@ import Support
 import Data
 
 extension ExperimentSpec {
-    /// The spec as YAML: `spec.yaml` of a run folder.
+    /// The spec as a run folder's `spec.yaml`, whose data paths are relative to `folder`
+    /// (the run folder, absolute): `../../datasets/train_catvnoncat.h5`. Loading the file
+    /// resolves them against its own folder, so the run folder reruns wherever its data
+    /// sits beside it, whatever the absolute paths.
     ///
-    /// Every default is filled in, data paths are absolute and there is no sweep, so the
-    /// file alone reruns the experiment (`dnn-run verify`). The text is byte-stable: keys
-    /// in schema order, two-space indents, `Double`s in Swift's shortest round-trip form
-    /// (parsing gives back the same bits), strings plain when that reads back as the same
-    /// string and double-quoted otherwise. Loading it gives back an equal spec.
+    /// Every default is filled in and there is no sweep, so the file alone reruns the
+    /// experiment (`dnn-run verify`). The text is byte-stable: keys in schema order
+    /// (`SpecSchema.keys`), two-space indents, `Double`s in Swift's shortest round-trip
+    /// form (parsing gives back the same bits), strings plain when that reads back as the
+    /// same string and double-quoted otherwise. Loading it gives back an equal spec.
     ///
     ///     name: cat_5layer
     ///     data:
-    ///       train: /work/datasets/train_catvnoncat.h5
+    ///       train: ../../datasets/train_catvnoncat.h5
     ///       scale: 255.0
     ///     model:
     ///       layer_dims: [12288, 20, 7, 5, 1]
     ///       ...
-    public var resolvedYAML: String {
-        var lines = ["name: \(Self.yamlString(name))"]
-        if let description { lines.append("description: \(Self.yamlString(description))") }
-        lines.append("data:")
-        lines += Self.splitLines("train", train)
-        if let test { lines += Self.splitLines("test", test) }
-        lines.append("  scale: \(scale)")
-        lines.append("model:")
-        lines.append("  layer_dims: [\(layerDims.map(String.init).joined(separator: ", "))]")
-        lines.append("  hidden_activation: \(hiddenActivation.rawValue)")
-        lines.append("  output_activation: \(outputActivation.rawValue)")
-        if case .scaled(let scale) = initializer {
-            lines += ["  init:", "    scheme: scaled", "    scale: \(scale)"]
-        } else {
-            lines.append("  init: \(initializer.name)")
-        }
-        lines.append("training:")
-        lines.append("  learning_rate: \(learningRate)")
-        lines.append("  iterations: \(iterations)")
-        lines.append("  seed: \(seed)")
-        lines.append("  record_every: \(recordEvery)")
-        lines.append("  engine: \(engine.rawValue)")
-        return lines.joined(separator: "\n") + "\n"
+    public func resolvedYAML(dataPathsRelativeTo folder: String) -> String {
+        resolvedYAML { PathNames.relative($0.path, from: folder) }
     }
 
-    /// The text that identifies the experiment: the resolved YAML. Two specs with the
-    /// same identity train the same network on the same files.
-    public var identityText: String { resolvedYAML }
+    /// The resolved spec with absolute data paths, as 0.1.0 wrote `spec.yaml`; its
+    /// SHA-256 is `specSHA256`.
+    public var resolvedYAML: String { resolvedYAML(paths: \.path) }
 
-    /// The SHA-256 of `identityText` in lowercase hex: a manifest's `spec_sha256`.
+    /// 0.1.0's identity of a run, a manifest's `spec_sha256` then: the SHA-256 of
+    /// `resolvedYAML` (absolute paths, the description) in lowercase hex. It changes when
+    /// the data moves; `identity(dataHashes:)` does not.
     public var specSHA256: String {
-        SHA256.hex(of: identityText)
+        SHA256.hex(of: resolvedYAML)
     }
 
-    /// A split as a path when nothing else needs saying (HDF5 with datasets found by
-    /// name), or as a mapping with every CSV default written out.
-    private static func splitLines(_ key: String, _ split: DataSplit) -> [String] {
-        let path = yamlString(split.path)
-        switch split.format {
-        case .hdf5 where split.x == nil && split.y == nil:
-            return ["  \(key): \(path)"]
-        case .hdf5:
-            var lines = ["  \(key):", "    path: \(path)"]
-            if let x = split.x { lines.append("    x: \(yamlString(x))") }
-            if let y = split.y { lines.append("    y: \(yamlString(y))") }
-            return lines
-        case .csv:
-            return ["  \(key):", "    path: \(path)", "    label_column: \(split.labelColumn)", "    header: \(split.header)"]
+    private func resolvedYAML(paths: DataPaths) -> String {
+        var lines: [String] = []
+        for section in SpecSchema.sections {
+            let indent = section.isEmpty ? "" : "  "
+            if !section.isEmpty { lines.append("\(section):") }
+            for key in SpecSchema.keys where key.section == section {
+                switch key.resolved(self, paths) {
+                case nil: continue
+                case .inline(let text)?: lines.append("\(indent)\(key.name): \(text)")
+                case .mapping(let pairs)?:
+                    lines.append("\(indent)\(key.name):")
+                    lines += pairs.map { "\(indent)  \($0): \($1)" }
+                }
+            }
         }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// `text` as a YAML scalar: plain when it is made of safe characters and reads back as

@@ -3,10 +3,10 @@ import Foundation
 import Support
 import Data
 
-/// The spec stage: a spec file and `--set` overrides in, a validated `Sweep` out.
+/// The spec stage: a spec file and overrides in, a validated `Sweep` out.
 ///
-///     let plan = try SpecLoader.load(path: "experiments/cat_5layer.yaml",
-///                                    overrides: ["training.learning_rate=0.01"])
+///     let plan = try SpecLoader.load(path: "experiments/cat_5layer.yaml", overrides: [
+///         SpecOverride("training.learning_rate=0.01", at: .flag("--set training.learning_rate=0.01"))])
 ///     for point in plan.points { ... point.spec, point.folderName ... }
 public enum SpecLoader {
     /// The most points a sweep may expand to.
@@ -18,21 +18,23 @@ public enum SpecLoader {
     /// - Parameters:
     ///   - path: the spec file; errors name it as given, `ExperimentSpec.specPath` holds
     ///     it made absolute. Relative data paths in it start at its folder.
-    ///   - overrides: `KEY=VALUE` arguments of `--set`; VALUE is YAML (`[12288, 7, 1]`,
-    ///     `{scheme: he}`), KEY any dotted key but name, description and sweep. A swept
-    ///     KEY replaces its sweep list by the one value. Relative data paths in VALUE
-    ///     start at `workingDirectory`. For the same KEY twice, the last wins.
+    ///   - overrides: `KEY=VALUE` overrides (see `SpecOverride`). A swept KEY replaces
+    ///     its sweep list by the one value. Relative data paths in VALUE start at
+    ///     `workingDirectory`. For the same KEY twice, the last wins.
     ///   - workingDirectory: where relative paths given on the command line start.
+    ///   - checksDataFiles: whether each data file must exist and be readable; false reads
+    ///     a spec for its values only (`values(ofResolvedSpecAt:)`).
     /// - Throws: `Diagnostics` holding every problem found, in file order.
     public static func load(
-        path: String, overrides: [String] = [],
+        path: String, overrides: [SpecOverride] = [],
         workingDirectory: String = FileManager.default.currentDirectoryPath,
-        limits: YAMLLimits = YAMLLimits()
+        limits: YAMLLimits = YAMLLimits(), checksDataFiles: Bool = true
     ) throws(Diagnostics) -> Sweep {
         let specPath = PathNames.normalized(path, relativeTo: workingDirectory)
         let bytes = try readSpecFile(named: path, at: specPath, limits: limits)
         return try load(
-            bytes: bytes, file: path, overrides: overrides, workingDirectory: workingDirectory, limits: limits)
+            bytes: bytes, file: path, overrides: overrides, workingDirectory: workingDirectory, limits: limits,
+            checksDataFiles: checksDataFiles)
     }
 
     /// Parses and validates the spec text `bytes` as if read from the file `file`, as
@@ -42,9 +44,9 @@ public enum SpecLoader {
     /// - Parameter file: the name errors give; made absolute against `workingDirectory`,
     ///   its folder is where relative data paths start. The file itself is not read.
     public static func load(
-        bytes: [UInt8], file: String, overrides: [String] = [],
+        bytes: [UInt8], file: String, overrides: [SpecOverride] = [],
         workingDirectory: String = FileManager.default.currentDirectoryPath,
-        limits: YAMLLimits = YAMLLimits()
+        limits: YAMLLimits = YAMLLimits(), checksDataFiles: Bool = true
     ) throws(Diagnostics) -> Sweep {
         let specPath = PathNames.normalized(file, relativeTo: workingDirectory)
         let root = try parseDocument(bytes, named: file, limits: limits)
@@ -56,7 +58,8 @@ public enum SpecLoader {
             axes.removeAll { $0.key == set.key }
             tree = tree.setting(set.value, at: set.key.split(separator: ".").map(String.init)[...])
         }
-        let validator = SpecValidator(specPath: specPath, workingDirectory: workingDirectory)
+        let validator = SpecValidator(
+            specPath: specPath, workingDirectory: workingDirectory, checksDataFiles: checksDataFiles)
         let points = expand(
             tree, axes: axes, setKeys: sets.map(\.key), sweepLocation: root["sweep"]?.location,
             validator: validator, into: &diagnostics)
@@ -119,46 +122,53 @@ public enum SpecLoader {
 
     // MARK: Overrides
 
-    /// One `--set KEY=VALUE`, its value parsed as YAML and located at the flag.
+    /// One override, its value parsed as YAML and located where it was given.
     private struct Override {
         var key: String
         var value: YAMLNode
     }
 
+    /// Messages name the override's flag only through its location: "--set expects
+    /// KEY=VALUE" when the command line gave it as `.flag("--set ...")`.
     private static func override(
-        _ argument: String, limits: YAMLLimits, into diagnostics: inout [Diagnostic]
+        _ given: SpecOverride, limits: YAMLLimits, into diagnostics: inout [Diagnostic]
     ) -> Override? {
-        let flag = SourceLocation.flag("--set \(argument)")
+        let (argument, location) = (given.text, given.location)
+        let source = location.flagName ?? "an override"
         guard let equals = argument.firstIndex(of: "=") else {
             diagnostics.append(
                 Diagnostic(
-                    "--set expects KEY=VALUE, got '\(argument)'", at: flag,
-                    hint: "e.g. --set training.learning_rate=0.01"))
+                    "\(source) expects KEY=VALUE, got '\(argument)'", at: location,
+                    hint: "e.g. \(location.flagName.map { "\($0) " } ?? "")training.learning_rate=0.01"))
             return nil
         }
         let key = String(argument[..<equals])
         guard SpecSchema.assignableKeys.contains(key) else {
-            diagnostics.append(unknownAssignableKey(key, at: flag, context: "--set"))
+            diagnostics.append(unknownAssignableKey(key, at: location, context: source))
             return nil
         }
         do {
-            let parsed = try YAMLParser.parse(Array(argument[argument.index(after: equals)...].utf8), file: "--set", limits: limits)
-            let value = parsed ?? YAMLNode(.scalar(YAMLScalar("", isPlain: true)), at: flag)
-            return Override(key: key, value: value.relocated(to: flag))
+            let text = Array(argument[argument.index(after: equals)...].utf8)
+            let parsed = try YAMLParser.parse(text, file: location.description, limits: limits)
+            let value = parsed ?? YAMLNode(.scalar(YAMLScalar("", isPlain: true)), at: location)
+            return Override(key: key, value: value.relocated(to: location))
         } catch {
             diagnostics.append(
                 Diagnostic(
-                    "\(key): \(error.message) (in the value after '=')", at: flag, key: key, hint: error.hint))
+                    "\(key): \(error.message) (in the value after '=')", at: location, key: key, hint: error.hint))
             return nil
         }
     }
 
     private static func unknownAssignableKey(_ key: String, at location: SourceLocation, context: String) -> Diagnostic {
-        let fixed = ["name", "description", "sweep"]
+        if (SpecSchema.keys.filter { !$0.isAssignable }.map(\.key) + ["sweep"]).contains(key) {
+            let why = key == "name" ? ": it names the results folder, so every run of the spec would change folder" : ""
+            return Diagnostic(
+                "\(context) cannot change '\(key)'\(why)", at: location, key: key,
+                hint: "\(key) cannot be assigned by \(context); edit the spec (or a copy of it)")
+        }
         let hint =
-            fixed.contains(key)
-            ? "\(key) cannot be assigned by \(context); edit the spec"
-            : Suggestion.nearest(to: key, among: SpecSchema.assignableKeys).map { "did you mean '\($0)'?" }
+            Suggestion.nearest(to: key, among: SpecSchema.assignableKeys).map { "did you mean '\($0)'?" }
                 ?? "\(context) accepts \(SpecSchema.assignableKeys.joined(separator: ", "))"
         return Diagnostic("unknown key '\(key)' for \(context)", at: location, key: key, hint: hint)
     }
@@ -265,8 +275,7 @@ public enum SpecLoader {
     /// Without repeats (a problem shared by several sweep points is reported once), file
     /// locations by line and column, then command-line flags in the order given.
     private static func inFileOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-        var seen = Set<String>()
-        let unique = diagnostics.filter { seen.insert("\($0.key ?? "")\u{0}\($0.description)").inserted }
+        let unique = diagnostics.uniqued()
         func rank(_ diagnostic: Diagnostic) -> (Int, Int, Int) {
             switch diagnostic.location {
             case .file(_, let line, let column)?: return (1, line, column)

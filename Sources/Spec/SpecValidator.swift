@@ -1,27 +1,28 @@
-import DeepNet
-
 import Support
 import Data
-import Glibc
 
 /// Turns a spec's YAML tree (sweep removed, one value per key) into an `ExperimentSpec`,
 /// collecting every problem rather than stopping at the first.
 ///
-/// Each problem names where the value was written, its dotted key, what was expected and
-/// how to fix it.
+/// The keys, their types and defaults come from `SpecSchema.keys`: this walks the
+/// sections in table order and lets each key read its node. Each problem names where the
+/// value was written, its dotted key, what was expected and how to fix it.
 final class SpecValidator {
     /// The absolute path of the spec file; relative data paths in it start at its folder.
     let specPath: String
-    /// Where relative data paths given with `--set` start.
+    /// Where relative data paths given on the command line start.
     let workingDirectory: String
-    private(set) var diagnostics: [Diagnostic] = []
+    /// Whether data files must exist; false to read a run's `spec.yaml` for its values.
+    let checksDataFiles: Bool
+    var diagnostics: [Diagnostic] = []
     private var locations: [String: SourceLocation] = [:]
     /// Keys suggested for typos; their absence is not reported again as missing.
     private var suggestedKeys: Set<String> = []
 
-    init(specPath: String, workingDirectory: String) {
+    init(specPath: String, workingDirectory: String, checksDataFiles: Bool = true) {
         self.specPath = specPath
         self.workingDirectory = workingDirectory
+        self.checksDataFiles = checksDataFiles
     }
 
     /// The spec `root` describes, or nil when `diagnostics` says why not.
@@ -29,234 +30,34 @@ final class SpecValidator {
         locations = [:]
         suggestedKeys = []
         let errorsBefore = diagnostics.count
-        guard let top = entries(of: root, key: "", allowed: SpecSchema.topLevel) else { return nil }
-        let name = required("name", in: top, of: root, key: "").flatMap(name)
-        let description = optional("description", in: top).flatMap { text($0, key: "description") }
-        let data = required("data", in: top, of: root, key: "").flatMap(data)
-        let model = required("model", in: top, of: root, key: "").flatMap(model)
-        let training = required("training", in: top, of: root, key: "").flatMap(training)
-        guard diagnostics.count == errorsBefore, let name, let data, let model, let training else { return nil }
-        return ExperimentSpec(
-            name: name, description: description, train: data.train, test: data.test, scale: data.scale,
-            layerDims: model.layerDims, hiddenActivation: model.hidden, outputActivation: model.output,
-            initializer: model.initializer, learningRate: training.learningRate,
-            iterations: training.iterations, seed: training.seed, recordEvery: training.recordEvery,
-            engine: training.engine, specPath: specPath, locations: locations)
-    }
-
-    // MARK: Sections
-
-    private func name(_ node: YAMLNode) -> String? {
-        guard let name = text(node, key: "name") else { return nil }
-        let isSafe = name.wholeMatch(of: #/[A-Za-z0-9._-]+/#) != nil && name != "." && name != ".."
-        guard isSafe, name.count <= 100 else {
-            fail(
-                node, key: "name", expected: "a name of at most 100 letters, digits, '.', '_' or '-'",
-                hint: "the name becomes the results folder; write it as 'name: cat_5layer'")
-            return nil
-        }
-        return name
-    }
-
-    private func data(_ node: YAMLNode) -> (train: DataSplit, test: DataSplit?, scale: Double)? {
-        guard let fields = entries(of: node, key: "data", allowed: SpecSchema.data) else { return nil }
-        let errorsBefore = diagnostics.count
-        let train = required("train", in: fields, of: node, key: "data").flatMap { split($0, key: "data.train") }
-        let test = optional("test", in: fields).flatMap { split($0, key: "data.test") }
-        let scale = optional("scale", in: fields).map { positiveNumber($0, key: "data.scale") } ?? 1
-        guard diagnostics.count == errorsBefore, let train, let scale else { return nil }
-        return (train, test, scale)
-    }
-
-    private func model(
-        _ node: YAMLNode
-    ) -> (layerDims: [Int], hidden: Activation, output: Activation, initializer: Initializer)? {
-        guard let fields = entries(of: node, key: "model", allowed: SpecSchema.model) else { return nil }
-        let errorsBefore = diagnostics.count
-        let layerDims = required("layer_dims", in: fields, of: node, key: "model").flatMap(layerDims)
-        let hidden =
-            optional("hidden_activation", in: fields).map { activation($0, key: "model.hidden_activation") }
-            ?? .relu
-        let output = optional("output_activation", in: fields).map(outputActivation) ?? .sigmoid
-        let initializer = optional("init", in: fields).map(initializer) ?? .lecun
-        guard diagnostics.count == errorsBefore, let layerDims, let hidden, let output, let initializer else {
-            return nil
-        }
-        return (layerDims, hidden, output, initializer)
-    }
-
-    private func training(
-        _ node: YAMLNode
-    ) -> (learningRate: Double, iterations: Int, seed: UInt32, recordEvery: Int, engine: EngineChoice)? {
-        guard let fields = entries(of: node, key: "training", allowed: SpecSchema.training) else { return nil }
-        let errorsBefore = diagnostics.count
-        let learningRate = required("learning_rate", in: fields, of: node, key: "training").flatMap {
-            positiveNumber($0, key: "training.learning_rate")
-        }
-        let iterations = required("iterations", in: fields, of: node, key: "training").flatMap {
-            integer($0, key: "training.iterations", in: 1...10_000_000)
-        }
-        let seed = optional("seed", in: fields).map { integer($0, key: "training.seed", in: 0...Int(UInt32.max)) } ?? 1
-        let recordEvery =
-            optional("record_every", in: fields).map { integer($0, key: "training.record_every", in: 1...Int.max) }
-            ?? 100
-        let engine =
-            optional("engine", in: fields).map {
-                choice($0, key: "training.engine", among: EngineChoice.allCases.map(\.rawValue))
-                    .flatMap(EngineChoice.init(rawValue:))
-            } ?? .auto
-        guard diagnostics.count == errorsBefore, let learningRate, let iterations, let seed, let recordEvery,
-            let engine
-        else { return nil }
-        return (learningRate, iterations, UInt32(seed), recordEvery, engine)
-    }
-
-    // MARK: Data splits
-
-    /// A split: a path, or `{path, x, y}` for HDF5, or `{path, label_column, header}` for CSV.
-    private func split(_ node: YAMLNode, key: String) -> DataSplit? {
-        guard node.mapping != nil else {
-            guard let written = text(node, key: key), let path = dataFile(written, at: node, key: key) else {
-                return nil
+        guard let top = entries(of: root, key: "", allowed: SpecSchema.names(in: "")) else { return nil }
+        var spec = ExperimentSpec(specPath: specPath)
+        for section in SpecSchema.sections {
+            var parent = root
+            var fields = top
+            if !section.isEmpty {
+                guard let node = required(section, in: top, of: root, key: ""),
+                    let sectionFields = entries(of: node, key: section, allowed: SpecSchema.names(in: section))
+                else { continue }
+                (parent, fields) = (node, sectionFields)
             }
-            return DataSplit(path: path, format: DataSplit.format(ofPath: path), location: node.location)
+            for key in SpecSchema.keys where key.section == section {
+                let node =
+                    key.isRequired
+                    ? required(key.name, in: fields, of: parent, key: section) : optional(key.name, in: fields)
+                key.read(self, node, &spec)
+            }
         }
-        let allKeys = SpecSchema.hdf5Split + SpecSchema.csvSplit.dropFirst()
-        guard let fields = entries(of: node, key: key, allowed: allKeys) else { return nil }
-        let errorsBefore = diagnostics.count
-        guard let pathNode = required("path", in: fields, of: node, key: key),
-            let written = text(pathNode, key: "\(key).path")
-        else { return nil }
-        let format = DataSplit.format(ofPath: written)
-        rejectForeignKeys(fields, of: format, path: written, key: key)
-        let path = dataFile(written, at: pathNode, key: "\(key).path")
-        let x = optional("x", in: fields).flatMap { text($0, key: "\(key).x") }
-        let y = optional("y", in: fields).flatMap { text($0, key: "\(key).y") }
-        let labelColumn =
-            optional("label_column", in: fields).map {
-                integer($0, key: "\(key).label_column", in: -1_000_000...1_000_000)
-            } ?? -1
-        let header = optional("header", in: fields).map { boolean($0, key: "\(key).header") } ?? true
-        guard diagnostics.count == errorsBefore, let path, let labelColumn, let header else { return nil }
-        return DataSplit(
-            path: path, format: format, x: x, y: y, labelColumn: labelColumn, header: header,
-            location: node.location)
-    }
-
-    /// Reports `x`/`y` on a CSV split and `label_column`/`header` on an HDF5 one.
-    private func rejectForeignKeys(
-        _ fields: [String: YAMLNode], of format: DataSplit.Format, path: String, key: String
-    ) {
-        let foreign = format == .hdf5 ? SpecSchema.csvSplit.dropFirst() : SpecSchema.hdf5Split.dropFirst()
-        let other = format == .hdf5 ? "CSV" : "HDF5"
-        for name in foreign {
-            guard let node = fields[name] else { continue }
-            diagnostics.append(
-                Diagnostic(
-                    "\(key).\(name) applies only to \(other) files, and '\(path)' is read as "
-                        + "\(format == .hdf5 ? "HDF5" : "CSV") (by its extension)",
-                    at: node.location, key: "\(key).\(name)",
-                    hint: "remove '\(name)', or name a .\(format == .hdf5 ? "csv" : "h5") file"))
-        }
-    }
-
-    /// The absolute path of a data file, if it is a readable regular file.
-    private func dataFile(_ written: String, at node: YAMLNode, key: String) -> String? {
-        let base: String
-        if case .flag = node.location { base = workingDirectory } else { base = PathNames.directory(of: specPath) }
-        let path = PathNames.normalized(written, relativeTo: base)
-        let relativeHint = "relative paths start at \(base)"
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            fail(node, key: key, message: "no such file: \(path)", hint: relativeHint)
-            return nil
-        }
-        guard info.st_mode & S_IFMT != S_IFDIR else {
-            fail(node, key: key, message: "\(path) is a directory; expected a data file (.h5 or .csv)", hint: relativeHint)
-            return nil
-        }
-        guard info.st_mode & S_IFMT == S_IFREG, access(path, R_OK) == 0 else {
-            fail(node, key: key, message: "\(path) is not a readable regular file", hint: "check its permissions")
-            return nil
-        }
-        return path
-    }
-
-    // MARK: Model values
-
-    private func layerDims(_ node: YAMLNode) -> [Int]? {
-        let key = "model.layer_dims"
-        guard let elements = node.sequence, elements.count >= 2 else {
-            fail(node, key: key, expected: "a list of at least 2 layer sizes, input first and 1 output unit last")
-            return nil
-        }
-        let dims = elements.enumerated().map { index, element in
-            integer(element, key: "\(key)[\(index)]", in: 1...1_000_000)
-        }
-        if let last = dims[dims.count - 1], last != 1 {
-            fail(
-                elements[elements.count - 1], key: "\(key)[\(elements.count - 1)]",
-                message: "the output layer must have 1 unit (a binary classifier with a sigmoid output)",
-                hint: "end layer_dims with 1, e.g. [12288, 20, 1]")
-            return nil
-        }
-        let valid = dims.compactMap { $0 }
-        return valid.count == dims.count ? valid : nil
-    }
-
-    private func activation(_ node: YAMLNode, key: String) -> Activation? {
-        choice(node, key: key, among: Activation.allCases.map(\.rawValue)).flatMap(Activation.init(rawValue:))
-    }
-
-    private func outputActivation(_ node: YAMLNode) -> Activation? {
-        let key = "model.output_activation"
-        guard let activation = activation(node, key: key) else { return nil }
-        guard activation == .sigmoid else {
-            fail(
-                node, key: key, expected: "sigmoid",
-                hint: "the cross-entropy cost -(y log a + (1 - y) log(1 - a)) needs outputs in (0, 1), "
-                    + "which only sigmoid gives; remove the key or write 'output_activation: sigmoid'")
-            return nil
-        }
-        return activation
-    }
-
-    /// `init: lecun` or `init: {scheme: scaled, scale: 0.01}`.
-    private func initializer(_ node: YAMLNode) -> Initializer? {
-        let key = "model.init"
-        guard node.mapping != nil else {
-            return choice(node, key: key, among: SpecSchema.initializerSchemes).flatMap { initializer(scheme: $0) }
-        }
-        guard let fields = entries(of: node, key: key, allowed: SpecSchema.initializer),
-            let scheme = required("scheme", in: fields, of: node, key: key).flatMap({
-                choice($0, key: "\(key).scheme", among: SpecSchema.initializerSchemes)
-            })
-        else { return nil }
-        guard let scaleNode = optional("scale", in: fields) else { return initializer(scheme: scheme) }
-        guard scheme == "scaled" else {
-            fail(
-                scaleNode, key: "\(key).scale", message: "a scale applies only to the scaled scheme, not \(scheme)",
-                hint: "remove 'scale', or write 'init: {scheme: scaled, scale: 0.01}'")
-            return nil
-        }
-        return positiveNumber(scaleNode, key: "\(key).scale").map(Initializer.scaled)
-    }
-
-    private func initializer(scheme: String) -> Initializer? {
-        switch scheme {
-        case "lecun": return .lecun
-        case "he": return .he
-        case "glorot": return .glorot
-        case "scaled": return .scaled(Initializer.defaultScale)
-        default: return nil
-        }
+        guard diagnostics.count == errorsBefore else { return nil }
+        spec.locations = locations
+        return spec
     }
 
     // MARK: Mappings and keys
 
     /// The entries of a mapping by key, after reporting every key not in `allowed`; nil
     /// (reported) when the node is not a mapping. Records where each value was written.
-    private func entries(of node: YAMLNode, key: String, allowed: [String]) -> [String: YAMLNode]? {
+    func entries(of node: YAMLNode, key: String, allowed: [String]) -> [String: YAMLNode]? {
         guard let pairs = node.mapping else {
             let keys = allowed.joined(separator: ", ")
             if key.isEmpty {
@@ -287,7 +88,7 @@ final class SpecValidator {
     }
 
     /// The value of a required key, reported when missing or null.
-    private func required(
+    func required(
         _ name: String, in fields: [String: YAMLNode], of parent: YAMLNode, key: String
     ) -> YAMLNode? {
         let dotted = Self.join(key, name)
@@ -308,18 +109,18 @@ final class SpecValidator {
     }
 
     /// The value of an optional key; a null value counts as absent (the default).
-    private func optional(_ name: String, in fields: [String: YAMLNode]) -> YAMLNode? {
+    func optional(_ name: String, in fields: [String: YAMLNode]) -> YAMLNode? {
         fields[name].flatMap { $0.isNull ? nil : $0 }
     }
 
-    private static func join(_ key: String, _ name: String) -> String {
+    static func join(_ key: String, _ name: String) -> String {
         key.isEmpty ? name : "\(key).\(name)"
     }
 
     // MARK: Scalars
 
     /// Any scalar's text: `name: 2layer` and `name: 123` are both names.
-    private func text(_ node: YAMLNode, key: String) -> String? {
+    func text(_ node: YAMLNode, key: String) -> String? {
         guard let scalar = node.scalar, scalar.value != .null else {
             fail(node, key: key, expected: "a text value")
             return nil
@@ -328,7 +129,7 @@ final class SpecValidator {
     }
 
     /// A finite number greater than zero; integers are accepted.
-    private func positiveNumber(_ node: YAMLNode, key: String) -> Double? {
+    func positiveNumber(_ node: YAMLNode, key: String) -> Double? {
         let number: Double
         switch node.scalar?.value {
         case .int(let value)?: number = Double(value)
@@ -344,7 +145,7 @@ final class SpecValidator {
         return number
     }
 
-    private func integer(_ node: YAMLNode, key: String, in range: ClosedRange<Int>) -> Int? {
+    func integer(_ node: YAMLNode, key: String, in range: ClosedRange<Int>) -> Int? {
         let expected =
             range.upperBound == Int.max
             ? "an integer of at least \(range.lowerBound)"
@@ -356,7 +157,7 @@ final class SpecValidator {
         return value
     }
 
-    private func boolean(_ node: YAMLNode, key: String) -> Bool? {
+    func boolean(_ node: YAMLNode, key: String) -> Bool? {
         guard case .bool(let value)? = node.scalar?.value else {
             fail(node, key: key, expected: "true or false")
             return nil
@@ -365,7 +166,7 @@ final class SpecValidator {
     }
 
     /// One of `options`, suggesting the nearest for a typo.
-    private func choice(_ node: YAMLNode, key: String, among options: [String]) -> String? {
+    func choice(_ node: YAMLNode, key: String, among options: [String]) -> String? {
         guard let text = node.scalar?.text, options.contains(text) else {
             let written = node.scalar?.text ?? ""
             fail(
@@ -380,11 +181,11 @@ final class SpecValidator {
 
     /// Reports "KEY: expected WHAT, got VALUE". The hint defaults to how the key is
     /// written, or to removing quotes from a quoted number.
-    private func fail(_ node: YAMLNode, key: String, expected: String, hint: String? = nil) {
+    func fail(_ node: YAMLNode, key: String, expected: String, hint: String? = nil) {
         fail(node, key: key, message: "expected \(expected), got \(node.summary)", hint: hint ?? defaultHint(node, key))
     }
 
-    private func fail(_ node: YAMLNode, key: String, message: String, hint: String?) {
+    func fail(_ node: YAMLNode, key: String, message: String, hint: String?) {
         let prefix = key.isEmpty ? "" : "\(key): "
         diagnostics.append(Diagnostic(prefix + message, at: node.location, key: key.isEmpty ? nil : key, hint: hint))
     }
@@ -405,7 +206,7 @@ final class SpecValidator {
 
 extension Array where Element == String {
     /// "a, b or c".
-    fileprivate func joined(separator: String, last: String) -> String {
+    func joined(separator: String, last: String) -> String {
         guard count > 1 else { return joined() }
         return dropLast().joined(separator: separator) + last + self[count - 1]
     }

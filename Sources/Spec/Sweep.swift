@@ -3,7 +3,7 @@ import Data
 
 /// What a spec asks to run: every point of its sweep, each validated, in a stable order.
 ///
-/// A spec with no sweep and no `--set` has one point with no assignments, whose results
+/// A spec with no sweep and no override has one point with no assignments, whose results
 /// go in `results/<name>/`; otherwise each point has a folder of its own inside it.
 public struct Sweep: Equatable, Sendable {
     /// The points in grid order: sweep keys in the order written, values in the order
@@ -19,13 +19,13 @@ public struct Sweep: Equatable, Sendable {
     /// point's. All points share its `name` and `specPath`.
     public var base: ExperimentSpec { points[0].spec }
 
-    /// The keys points assign (swept and `--set`), sorted: the columns a summary adds.
+    /// The keys points assign (swept and overridden), sorted: the columns a summary adds.
     public var assignedKeys: [String] { points[0].assignments.map(\.key) }
 }
 
 /// One run of a plan: its spec and the keys that set it apart.
 public struct SweepPoint: Equatable, Sendable {
-    /// The swept and `--set` keys with this point's values, sorted by key.
+    /// The swept and overridden keys with this point's values, sorted by key.
     public var assignments: [Assignment]
     public var spec: ExperimentSpec
     /// The folder inside `results/<name>/`, e.g. `training.learning_rate=0.01,training.seed=2`;
@@ -95,23 +95,23 @@ extension SweepPoint {
 
 extension ExperimentSpec {
     /// The canonical text of an assignable key's value (see `Assignment`); `written` is
-    /// the node the value came from, for the keys printed as written.
+    /// the node the value came from. Data splits print as written, so folder names never
+    /// hold the absolute paths they resolve to.
     func canonicalValue(of key: String, written: YAMLNode?) -> String {
-        switch key {
-        case "data.scale": return "\(scale)"
-        case "model.layer_dims": return layerDims.map(String.init).joined(separator: "x")
-        case "model.hidden_activation": return hiddenActivation.rawValue
-        case "model.output_activation": return outputActivation.rawValue
-        case "model.init":
-            if case .scaled(let scale) = initializer { return "scaled-\(scale)" }
-            return initializer.name
-        case "training.learning_rate": return "\(learningRate)"
-        case "training.iterations": return "\(iterations)"
-        case "training.seed": return "\(seed)"
-        case "training.record_every": return "\(recordEvery)"
-        case "training.engine": return engine.rawValue
-        default: return written.map(Self.writtenText) ?? "null"
+        guard let entry = SpecSchema.key(key), !entry.namesFoldersAsWritten else {
+            return written.map(Self.writtenText) ?? "null"
         }
+        return entry.canonical(self) ?? "null"
+    }
+
+    /// The canonical text of every key of `data`, `model` and `training` with a value, by
+    /// dotted key: what compare shows of a run (`name` and `description` only label it).
+    /// Data splits are their absolute path, with their options after `+`.
+    public var canonicalValues: [String: String] {
+        Dictionary(
+            uniqueKeysWithValues: SpecSchema.keys.filter(\.isAssignable).compactMap { key in
+                key.canonical(self).map { (key.key, $0) }
+            })
     }
 
     /// A node as written: a scalar's text (`null` for nothing), a list's elements joined

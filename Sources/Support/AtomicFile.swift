@@ -10,34 +10,39 @@ public enum AtomicFile {
         "check that the results directory is writable and its disk has space, or choose another with \(option: .results)"
 
     /// Writes `text` to `path` atomically.
+    /// - Returns: the size and SHA-256 of what was written.
     /// - Throws: `Diagnostic` naming the path and the system's reason (e.g. "No space left
     ///   on device", "Permission denied").
-    public static func write(_ text: String, to path: String) throws {
+    @discardableResult
+    public static func write(_ text: String, to path: String) throws -> WrittenFile {
         try write(to: path) { sink in sink.write(text) }
     }
 
     /// Writes what `produce` streams into a buffered sink to `path` atomically: for large
     /// files (parameters.json of the cat model is 5.5 MB) that should never be held whole
     /// in memory.
-    public static func write(to path: String, _ produce: (inout FileSink) throws -> Void) throws {
+    @discardableResult
+    public static func write(to path: String, _ produce: (inout FileSink) throws -> Void) throws -> WrittenFile {
         do {
-            try replace(path, produce)
+            return try replace(path, produce)
         } catch let error as FileError {
             throw Diagnostic(error, hint: failureHint)
         }
     }
 
-    private static func replace(_ path: String, _ produce: (inout FileSink) throws -> Void) throws {
+    private static func replace(_ path: String, _ produce: (inout FileSink) throws -> Void) throws -> WrittenFile {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
         let file = try FileSystem.open(
             temporary, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead],
             operation: "cannot create")
         var sink = FileSink(file, path: path)
+        let written: WrittenFile
         do {
             try produce(&sink)
             try sink.flush()
             try FileSystem.sync(file, path: path)
+            written = sink.written()
         } catch {
             try? file.close()
             try? FileSystem.removeFile(temporary)
@@ -51,6 +56,19 @@ public enum AtomicFile {
             throw error
         }
         FileSystem.syncDirectory(directory)
+        return written
+    }
+}
+
+/// What a write put into a file: its size and SHA-256, as a manifest records them so that
+/// a damaged or truncated file is found before its run is trusted.
+public struct WrittenFile: Codable, Equatable, Sendable {
+    public var bytes: Int
+    public var sha256: String
+
+    public init(bytes: Int, sha256: String) {
+        self.bytes = bytes
+        self.sha256 = sha256
     }
 }
 
@@ -63,6 +81,13 @@ public struct FileSink: TextOutputStream {
     private var buffer: [UInt8] = []
     private var failure: FileError?
     private static let capacity = 1 << 16
+    /// The SHA-256 and count of every byte written out so far.
+    private let digest = Digest()
+
+    private final class Digest {
+        var hash = SHA256()
+        var bytes = 0
+    }
 
     /// A sink writing to `file`; `path` names it in errors.
     public init(_ file: FileDescriptor, path: String) {
@@ -76,8 +101,15 @@ public struct FileSink: TextOutputStream {
         if buffer.count >= Self.capacity { try? flush() }
     }
 
+    /// The size and SHA-256 of what was written out; call once, after the last `flush`.
+    func written() -> WrittenFile {
+        WrittenFile(bytes: digest.bytes, sha256: digest.hash.finalizeHex())
+    }
+
     /// Writes the buffer out; throws the first error of any write so far.
     public mutating func flush() throws(FileError) {
+        buffer.withUnsafeBytes { digest.hash.update($0) }
+        digest.bytes += buffer.count
         if failure == nil {
             let file = self.file
             do {

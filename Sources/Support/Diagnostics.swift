@@ -10,13 +10,20 @@ public enum SourceLocation: Equatable, Hashable, Sendable, CustomStringConvertib
         case .flag(let text): return text
         }
     }
+
+    /// The flag of a `.flag` location, its text up to the first space (`--set`); nil for a
+    /// file. Lets a lower stage word a message after the flag it is given without knowing it.
+    public var flagName: String? {
+        guard case .flag(let text) = self else { return nil }
+        return String(text.prefix { $0 != " " })
+    }
 }
 
 /// One problem a user can fix: what is wrong, where, what was expected and how to fix it.
 ///
 /// Rendered as `FILE:LINE:COL: error: MESSAGE` followed by an indented hint, like a
 /// compiler's diagnostics, so editors can jump to the place.
-public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
+public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var location: SourceLocation?
     /// The dotted key the problem is about, e.g. `training.learning_rate`; nil for none.
     public var key: String?
@@ -31,11 +38,32 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         self.hint = hint
     }
 
+    /// Control characters from the input (a spec's values are quoted in messages) are
+    /// written as escapes, `\u{1B}`, so that no input can move the cursor, recolour or
+    /// retitle the user's terminal.
     public var description: String {
-        var text = location.map { "\($0): error: " } ?? "error: "
-        text += message
-        if let hint { text += "\n  hint: \(hint)" }
-        return FrontEndOption.render(text)
+        var text = location.map { "\(Self.escapingControls($0.description)): error: " } ?? "error: "
+        text += Self.escapingControls(FrontEndOption.render(message))
+        if let hint { text += "\n  hint: \(Self.escapingControls(FrontEndOption.render(hint)))" }
+        return text
+    }
+
+    /// `text` with every control character but the line break escaped as `\u{XX}`.
+    static func escapingControls(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\n" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
     }
 }
 
@@ -44,4 +72,13 @@ public struct Diagnostics: Error, Equatable, Sendable, CustomStringConvertible {
     public var items: [Diagnostic]
     public init(_ items: [Diagnostic]) { self.items = items }
     public var description: String { items.map(\.description).joined(separator: "\n") }
+}
+
+extension Array where Element == Diagnostic {
+    /// Without repeats, first occurrences in order: a problem shared by several sweep
+    /// points (the same place, key, message and hint) is reported once.
+    public func uniqued() -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return filter { seen.insert($0).inserted }
+    }
 }

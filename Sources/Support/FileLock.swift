@@ -16,20 +16,40 @@ public final class FileLock {
     private init(_ file: FileDescriptor) { self.file = file }
 
     /// The lock on the file at `path` (created if missing); when another process holds
-    /// it, nil, or with `wait`, the lock once it is free.
+    /// it, nil, or with `wait`, the lock once it is free. A wait asks `shouldStop` ten
+    /// times a second and gives up (nil) when it answers true, so that Ctrl-C ends a
+    /// wait for another process at once.
     /// - Throws: `FileError` "cannot create the lock file 'PATH': reason".
-    public static func acquire(at path: String, wait: Bool = false) throws(FileError) -> FileLock? {
+    public static func acquire(
+        at path: String, wait: Bool = false, shouldStop: () -> Bool = { false }
+    ) throws(FileError) -> FileLock? {
         let file = try FileSystem.open(
             path, .readWrite, options: .create, permissions: [.ownerReadWrite, .groupRead, .otherRead],
             operation: "cannot create the lock file")
-        do {
+        while true {
             // swift-system has no flock: the one call of the C function.
-            try FileSystem.systemCall("cannot lock", path) { flock(file.rawValue, wait ? LOCK_EX : LOCK_EX | LOCK_NB) }
-        } catch {
-            try? file.close()
-            return nil
+            if (try? FileSystem.systemCall("cannot lock", path) { flock(file.rawValue, LOCK_EX | LOCK_NB) }) != nil {
+                return FileLock(file)
+            }
+            guard wait, !shouldStop() else { break }
+            usleep(100_000)
         }
-        return FileLock(file)
+        try? file.close()
+        return nil
+    }
+
+    /// A short note kept in the lock file for the next holder (what this holder was
+    /// doing, so that a successor can clean up after one that died); empty when none.
+    public func note() -> String {
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = (try? buffer.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: 0, into: $0) }) ?? 0
+        return String(decoding: buffer.prefix(count), as: UTF8.self)
+    }
+
+    /// Replaces the note (best effort: a note that cannot be written costs only cleanup).
+    public func setNote(_ text: String) {
+        _ = try? file.resize(to: 0)
+        _ = try? file.writeAll(toAbsoluteOffset: 0, Array(text.utf8))
     }
 
     /// Releases the lock.

@@ -7,6 +7,8 @@ public enum FrontEndOption: String, Sendable, CaseIterable {
     case force
     /// The results directory.
     case results
+    /// More folders in which `verify` looks for data files by name.
+    case data
 
     /// How the front end spells an option; set once at start-up, before any message is
     /// rendered. By default, "the force option".

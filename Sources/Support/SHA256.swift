@@ -31,8 +31,9 @@ public struct SHA256: ~Copyable {
         array.withUnsafeBytes { update($0) }
     }
 
-    /// The digest as 64 lowercase hex digits, as `sha256sum` prints it.
-    public consuming func finalizeHex() -> String {
+    /// The digest as 64 lowercase hex digits, as `sha256sum` prints it. Call it once:
+    /// the hash takes no more bytes after it.
+    public mutating func finalizeHex() -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &digest, &length)

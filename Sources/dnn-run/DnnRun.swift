@@ -66,7 +66,7 @@ struct Run: ParsableCommand {
     @Option(help: "BLAS threads per run (default: cores / jobs, so that jobs never oversubscribe the cores).")
     var blasThreads: Int?
 
-    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N).", valueName: "I/N"))
+    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N), or with 'slurm' this Slurm array task's slice.", valueName: "I/N|slurm"))
     var shard: String?
 
     @Flag(help: "Stop starting runs after the first one fails (runs in flight finish); exit 1 naming it.")
@@ -83,8 +83,8 @@ struct Run: ParsableCommand {
             throw Diagnostic("expected a positive number of threads",
                              at: .flag("--blas-threads \(blasThreads)"))
         }
-        let shard = try self.shard.map(Shard.init(parsing:))
-        let plan = try SpecLoader.load(path: spec, overrides: overrides)
+        let shard = try self.shard.map { try ShardOption.parse($0, environment: ProcessInfo.processInfo.environment) }.map { Shard(index: $0.index, count: $0.count) }
+        let plan = try SpecLoader.load(path: spec, overrides: overrides.map(setOverride))
         var options = RunnerOptions(resultsDirectory: PathNames.absolute(results))
         options.force = force
         options.jobs = jobs
@@ -93,6 +93,7 @@ struct Run: ParsableCommand {
         options.progress = .automatic(quiet: quiet)
         options.observer = ExperimentFiles()
         options.failFast = failFast
+        options.commandLine = CommandLine.arguments
         let report = try Runner.run(plan, options: options)
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
@@ -113,7 +114,7 @@ struct Validate: ParsableCommand {
         var problems: [Diagnostic] = []
         for path in specs {
             do {
-                let plan = try SpecLoader.load(path: path, overrides: overrides)
+                let plan = try SpecLoader.load(path: path, overrides: overrides.map(setOverride))
                 try validateData(plan)
                 let n = plan.points.count
                 print("\(path): ok (\(n) run\(n == 1 ? "" : "s"))")
@@ -139,6 +140,11 @@ struct Verify: ParsableCommand {
     @Option(help: "Accept differences up to this absolute value instead of requiring identical bits.")
     var tolerance: Double?
 
+    @Option(name: .customLong("data"), help: ArgumentHelp(
+        "Also look for the run's data files, by name, in this folder (repeatable); the SHA-256 the manifest recorded decides.",
+        valueName: "DIR"))
+    var dataFolders: [String] = []
+
     @Flag(help: "No progress display.")
     var quiet = false
 
@@ -149,7 +155,14 @@ struct Verify: ParsableCommand {
         }
         Interrupts.shared.install()
         let board = ProgressBoard(style: .automatic(quiet: quiet), totalRuns: 1)
-        let report = try RunVerifier.verify(folder: PathNames.absolute(runDirectory), tolerance: tolerance, progress: board)
+        let report: RunVerifier.Report
+        do {
+            report = try RunVerifier.verify(
+                folder: PathNames.absolute(runDirectory), tolerance: tolerance, dataFolders: dataFolders, progress: board)
+        } catch let stop as RunVerifier.Interrupted {
+            StandardStreams.error("verify: stopped by \(stop.signal) before re-training finished; nothing was compared\n")
+            throw ExitCode(1)
+        }
         for line in report.lines { print(line) }
         print(report.matched ? "verified: \(runDirectory) reproduces" : "NOT verified: \(runDirectory) differs (see above)")
         if !report.matched { throw ExitCode(1) }
@@ -232,4 +245,10 @@ struct Plot: ParsableCommand {
         try AtomicFile.write(svg, to: PathNames.absolute(output))
         print("wrote \(output)")
     }
+}
+
+/// A `--set KEY=VALUE` argument as the spec stage takes it: located at the flag, so its
+/// errors read `--set training.seed=x: error: ...`.
+private func setOverride(_ argument: String) -> SpecOverride {
+    SpecOverride(argument, at: .flag("--set \(argument)"))
 }

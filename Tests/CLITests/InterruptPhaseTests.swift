@@ -44,7 +44,8 @@ final class InterruptPhaseTests: XCTestCase {
         let dir = try temporaryDirectory(for: self)
         let (process, experiment) = try startLargeWrite(in: dir)
         kill(process.process.processIdentifier, SIGTERM)
-        usleep(20_000)
+        // Apart enough that the kernel does not merge them into one pending signal.
+        usleep(200_000)
         kill(process.process.processIdentifier, SIGTERM)
         let result = process.wait()
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)

@@ -62,7 +62,10 @@ final class ResultsTreeTests: XCTestCase {
         // manifest.json: status, hashes of the spec and the data, engine, BLAS, times.
         let manifest = try json(run.appendingPathComponent("manifest.json"))
         XCTAssertEqual(manifest["status"] as? String, "completed")
-        XCTAssertEqual(manifest["spec_sha256"] as? String, try sha256(run.appendingPathComponent("spec.yaml")))
+        // The identity by content (issue 10; 0.1.0 hashed spec.yaml, with absolute paths).
+        XCTAssertEqual(manifest["results_format"] as? Int, 2)
+        XCTAssertEqual((manifest["spec_sha256"] as? String)?.count, 64)
+        XCTAssertNotEqual(manifest["spec_sha256"] as? String, try sha256(run.appendingPathComponent("spec.yaml")))
         let datasets = manifest["datasets"] as! [[String: String]]
         XCTAssertEqual(datasets.map { $0["split"] }, ["train", "test"])
         XCTAssertEqual(datasets[0]["sha256"], try sha256(dir.appendingPathComponent("train.csv")))
@@ -73,9 +76,11 @@ final class ResultsTreeTests: XCTestCase {
         XCTAssertEqual(manifest["engine"] as? String, "primal", "auto: 40 examples of 6 features is the primal's case")
         XCTAssertGreaterThanOrEqual(manifest["blas_threads"] as? Int ?? 0, 1)
 
-        // spec.yaml: the resolved spec, defaults filled in and paths absolute.
+        // spec.yaml: the resolved spec, defaults filled in and data paths relative to the
+        // run folder (0.1.0 wrote them absolute), so the folder reruns wherever its data is.
         let resolved = try String(contentsOf: run.appendingPathComponent("spec.yaml"), encoding: .utf8)
-        XCTAssertTrue(resolved.contains(dir.appendingPathComponent("train.csv").standardizedFileURL.path), resolved)
+        XCTAssertTrue(resolved.contains("path: ../../train.csv"), resolved)
+        XCTAssertFalse(resolved.contains(dir.path), resolved)
         for defaulted in ["hidden_activation: relu", "output_activation: sigmoid", "seed: 1", "engine: auto", "scale: 1"] {
             XCTAssertTrue(resolved.contains(defaulted), "\(defaulted) in\n\(resolved)")
         }

@@ -5,7 +5,8 @@ import XCTest
 
 /// `manifest.json` and `metrics.json` byte for byte: the keys come from the types'
 /// `CodingKeys` through `JSONValueEncoder`, and the text must stay what 0.1 wrote
-/// (the expected texts are files 0.1 wrote, with their values).
+/// (the expected texts are files 0.1 wrote, with the keys results format 2 added:
+/// results_format, files and provenance).
 final class RunFilesJSONTests: XCTestCase {
     func testManifestText() throws {
         let manifest = Manifest(
@@ -25,6 +26,7 @@ final class RunFilesJSONTests: XCTestCase {
         XCTAssertEqual(try RunFiles.jsonText(manifest), """
             {
               "status": "completed",
+              "results_format": 2,
               "spec_sha256": "bdb90506c20f30b22962e716de537923eb78232b5ed5a3ab4b70bc517253d901",
               "datasets": [
                 {
@@ -38,6 +40,7 @@ final class RunFilesJSONTests: XCTestCase {
                   "sha256": "6a9d39ce52fa85953c5834695b8534a30ed8cfd54971fb2f080b5a24d002b951"
                 }
               ],
+              "files": null,
               "dnn_run_version": "0.1.0",
               "engine": "dual",
               "engine_reason": "engine: auto chose dual, the fewer operations; first-layer FLOPs: primal 513.6 G, dual 5.6 G (n_x=12288, n_1=20, m=209, iterations=2500)",
@@ -47,7 +50,8 @@ final class RunFilesJSONTests: XCTestCase {
               "started": "2026-11-29T23:31:27Z",
               "finished": "2026-11-29T23:31:27Z",
               "iterations_completed": 2500,
-              "error": null
+              "error": null,
+              "provenance": null
             }
 
             """)
@@ -62,8 +66,10 @@ final class RunFilesJSONTests: XCTestCase {
         XCTAssertEqual(try RunFiles.jsonText(manifest), """
             {
               "status": "failed",
+              "results_format": 2,
               "spec_sha256": "ab",
               "datasets": [],
+              "files": null,
               "dnn_run_version": "0.1.0",
               "engine": "primal",
               "engine_reason": "engine: primal in the spec",
@@ -73,7 +79,8 @@ final class RunFilesJSONTests: XCTestCase {
               "started": "2026-11-29T23:31:27Z",
               "finished": "2026-11-29T23:31:28Z",
               "iterations_completed": 7,
-              "error": "the cost became NaN at iteration 7; the learning rate \\"10.0\\" is probably too large"
+              "error": "the cost became NaN at iteration 7; the learning rate \\"10.0\\" is probably too large",
+              "provenance": null
             }
 
             """)

@@ -55,9 +55,12 @@ final class SpecFixture {
     func write(_ text: String, to name: String = "spec.yaml") -> String { write(Array(text.utf8), to: name) }
 
     /// Loads `name` as the command line would from inside the folder, so errors name it
-    /// as `spec.yaml:LINE:COLUMN`.
+    /// as `spec.yaml:LINE:COLUMN`; `overrides` are located as `--set` flags, as the
+    /// command line locates them.
     func load(_ name: String = "spec.yaml", overrides: [String] = []) throws(Diagnostics) -> Sweep {
-        try SpecLoader.load(path: name, overrides: overrides, workingDirectory: directory)
+        try SpecLoader.load(
+            path: name, overrides: overrides.map { SpecOverride($0, at: .flag("--set \($0)")) },
+            workingDirectory: directory)
     }
 
     /// The diagnostics of loading `name`; fails the test if it loads.

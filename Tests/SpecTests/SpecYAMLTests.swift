@@ -88,7 +88,7 @@ final class SpecYAMLTests: XCTestCase {
     func testEditDistanceSuggestions() {
         XCTAssertEqual(Suggestion.editDistance("kitten", "sitting"), 3)
         XCTAssertEqual(Suggestion.editDistance("", "abc"), 3)
-        XCTAssertEqual(Suggestion.nearest(to: "learning_rat", among: SpecSchema.training), "learning_rate")
-        XCTAssertNil(Suggestion.nearest(to: "dropout", among: SpecSchema.training))
+        XCTAssertEqual(Suggestion.nearest(to: "learning_rat", among: SpecSchema.names(in: "training")), "learning_rate")
+        XCTAssertNil(Suggestion.nearest(to: "dropout", among: SpecSchema.names(in: "training")))
     }
 }

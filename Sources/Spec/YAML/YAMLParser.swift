@@ -11,9 +11,12 @@ public struct YAMLLimits: Equatable, Sendable {
     public var maxScalarBytes = 1 << 20
     /// The deepest nesting of sequences and mappings (default 64).
     public var maxDepth = 64
-    /// The most nodes a document may produce, counting every node an alias repeats
-    /// (default 10 000); this stops "billion laughs" alias bombs.
-    public var maxNodes = 10_000
+    /// The most nodes a document may produce (default 200 000: a sweep list of 100 000
+    /// values, the most points a sweep may have, fits; the 4 MiB input limit bounds it too).
+    public var maxNodes = 200_000
+    /// The most nodes a document may produce once it uses aliases, counting every node an
+    /// alias repeats (default 10 000); this stops "billion laughs" alias bombs.
+    public var maxNodesWithAliases = 10_000
 
     public init() {}
 }
@@ -221,6 +224,8 @@ struct DocumentBuilder {
     private let limits: YAMLLimits
     private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     private var nodeCount = 0
+    /// Whether an alias has been expanded: then a document over the limit is called an alias bomb.
+    private var aliasesExpanded = false
 
     init(bytes: [UInt8], file: String, limits: YAMLLimits) throws(Diagnostic) {
         parser = try LibYAMLParser(bytes: bytes, file: file, limits: limits)
@@ -306,16 +311,22 @@ struct DocumentBuilder {
                 "unknown alias '*\(anchor)'", at: location,
                 hint: "define the anchor '&\(anchor)' before using it")
         }
-        try count(size, at: location)
+        try count(size, at: location, expandingAlias: true)
         return node
     }
 
-    private mutating func count(_ nodes: Int, at location: SourceLocation) throws(Diagnostic) {
+    private mutating func count(_ nodes: Int, at location: SourceLocation, expandingAlias: Bool = false) throws(Diagnostic) {
         nodeCount += nodes
-        guard nodeCount <= limits.maxNodes else {
+        aliasesExpanded = aliasesExpanded || expandingAlias
+        if aliasesExpanded, nodeCount > limits.maxNodesWithAliases {
             throw Diagnostic(
-                "the document expands to more than \(limits.maxNodes) values (counting every alias)",
+                "the document expands to more than \(limits.maxNodesWithAliases) values (counting every alias)",
                 at: location, hint: "aliases that repeat aliases grow exponentially; write the values out")
+        }
+        if nodeCount > limits.maxNodes {
+            throw Diagnostic(
+                "the document has more than \(limits.maxNodes) values; at most \(limits.maxNodes) are accepted",
+                at: location, hint: "a sweep this large is better written as a range or a random search")
         }
     }
 

@@ -1,0 +1,116 @@
+import Data
+import Support
+
+/// One row of the schema table: a dotted key, what it holds, its default, and how each
+/// stage reads or writes it (see `SpecSchema.keys`).
+///
+/// The closures are built once, by `required` and `optional`, from the key's stored
+/// property and its `ValueType`; nothing else in the package spells a key's type,
+/// default or canonical form.
+struct SpecKey {
+    /// `training.learning_rate`; the part before the first dot is its section.
+    let key: String
+    /// The README's type column.
+    let type: String
+    /// "required", "none" (absent unless given) or the default's canonical text.
+    let defaultText: String
+    /// The README's meaning column.
+    let meaning: String
+    /// How the key is written, for hints: `learning_rate: 0.0075`.
+    let example: String
+    /// Whether folder names show the value as written (`ValueType.namesFoldersAsWritten`).
+    let namesFoldersAsWritten: Bool
+    /// Hints for the fields of a mapping value (`data.train.x`), by their dotted key.
+    let fieldExamples: [String: String]
+
+    /// Sets the key on `spec` from its node, or to its default when `node` is nil (absent
+    /// or null); a required key's absence has been reported by then.
+    let read: (SpecValidator, YAMLNode?, inout ExperimentSpec) -> Void
+    /// Sets the key to its default (nil for a key absent unless given); nothing for a
+    /// required key.
+    let setDefault: (inout ExperimentSpec) -> Void
+    /// The canonical text of the value; nil when absent.
+    let canonical: (ExperimentSpec) -> String?
+    let resolved: (ExperimentSpec, DataPaths) -> ResolvedValue?
+    let same: (ExperimentSpec, ExperimentSpec) -> Bool
+    /// The value's text in a run's identity; nil when absent.
+    let identity: (ExperimentSpec, DataHashes) -> String?
+
+    var isRequired: Bool { defaultText == "required" }
+    /// Whether a sweep or an override may assign it, and whether it determines a run's
+    /// numbers (`ExperimentSpec.identity(dataHashes:)`): both hold for every key of
+    /// `data`, `model` and `training`, and for neither `name` nor `description`, which
+    /// only label a run.
+    var isAssignable: Bool { !section.isEmpty }
+    var isIdentity: Bool { !section.isEmpty }
+    /// `training`, or "" for a top-level key.
+    var section: String { key.contains(".") ? String(key.prefix { $0 != "." }) : "" }
+    /// `learning_rate`: the key inside its section.
+    var name: String { key.contains(".") ? String(key.drop { $0 != "." }.dropFirst()) : key }
+}
+
+extension SpecKey {
+    /// A key that must be given.
+    static func required<Value>(
+        _ key: String, _ property: WritableKeyPath<ExperimentSpec, Value>, _ type: ValueType<Value>,
+        meaning: String, example: String, fieldExamples: [String: String] = [:]
+    ) -> SpecKey {
+        row(
+            key, type, defaultText: "required", meaning: meaning, example: example, fieldExamples: fieldExamples,
+            value: { $0[keyPath: property] }, setDefault: { _ in },
+            read: { validator, node, spec in
+                if let node, let value = type.parse(validator, node, key) { spec[keyPath: property] = value }
+            })
+    }
+
+    /// A key with a default.
+    static func optional<Value>(
+        _ key: String, _ property: WritableKeyPath<ExperimentSpec, Value>, _ type: ValueType<Value>,
+        default defaultValue: Value, meaning: String, example: String
+    ) -> SpecKey {
+        row(
+            key, type, defaultText: "`\(type.canonical(defaultValue))`", meaning: meaning, example: example,
+            fieldExamples: [:], value: { $0[keyPath: property] },
+            setDefault: { $0[keyPath: property] = defaultValue },
+            read: { validator, node, spec in
+                guard let node else { return spec[keyPath: property] = defaultValue }
+                if let value = type.parse(validator, node, key) { spec[keyPath: property] = value }
+            })
+    }
+
+    /// A key that is absent unless given.
+    static func optional<Value>(
+        _ key: String, _ property: WritableKeyPath<ExperimentSpec, Value?>, _ type: ValueType<Value>,
+        meaning: String, example: String, fieldExamples: [String: String] = [:]
+    ) -> SpecKey {
+        row(
+            key, type, defaultText: "none", meaning: meaning, example: example, fieldExamples: fieldExamples,
+            value: { $0[keyPath: property] }, setDefault: { $0[keyPath: property] = nil },
+            read: { validator, node, spec in
+                spec[keyPath: property] = node.flatMap { type.parse(validator, $0, key) }
+            })
+    }
+
+    /// The row for a key whose value `value` gets (nil when absent) and `read` sets.
+    private static func row<Value>(
+        _ key: String, _ type: ValueType<Value>, defaultText: String, meaning: String, example: String,
+        fieldExamples: [String: String], value: @escaping (ExperimentSpec) -> Value?,
+        setDefault: @escaping (inout ExperimentSpec) -> Void,
+        read: @escaping (SpecValidator, YAMLNode?, inout ExperimentSpec) -> Void
+    ) -> SpecKey {
+        SpecKey(
+            key: key, type: type.summary, defaultText: defaultText, meaning: meaning, example: example,
+            namesFoldersAsWritten: type.namesFoldersAsWritten, fieldExamples: fieldExamples, read: read,
+            setDefault: setDefault,
+            canonical: { value($0).map(type.canonical) },
+            resolved: { spec, paths in value(spec).map { type.yaml($0, paths) } },
+            same: { lhs, rhs in
+                switch (value(lhs), value(rhs)) {
+                case (nil, nil): return true
+                case let (l?, r?): return type.same(l, r)
+                default: return false
+                }
+            },
+            identity: { spec, hashes in value(spec).map { type.identity?($0, hashes) ?? type.canonical($0) } })
+    }
+}

@@ -1,0 +1,126 @@
+import Data
+import DeepNet
+import Support
+
+/// The schema as one table: every key a spec may hold, in the order `spec.yaml` writes
+/// them. Validation and defaults (`SpecValidator`), the resolved `spec.yaml`, folder
+/// names, compare's columns, the identity, the keys a sweep or override may assign, the
+/// hints' examples and the README's key table are all derived from it; adding a key is
+/// a row here and a stored property of `ExperimentSpec`.
+///
+/// A data split and `model.init` are mappings with fields of their own; their fields are
+/// read by `SpecValidator+Values.swift`, not by rows of this table, because which fields
+/// are allowed depends on the value itself (a CSV file's options, scaled's scale).
+enum SpecSchema {
+    static let keys: [SpecKey] = [
+        .required(
+            "name", \.name, .folderName, meaning: "the results folder `results/<name>/`", example: "name: cat_5layer"),
+        .optional(
+            "description", \.description, .text, meaning: "free text",
+            example: "description: 5-layer cat classifier"),
+        .required(
+            "data.train", \.train, .dataSplit, meaning: "the training set",
+            example: "train: ../datasets/train_catvnoncat.h5", fieldExamples: splitExamples("train")),
+        .optional(
+            "data.test", \.test, .dataSplit, meaning: "the test set; its accuracy is reported",
+            example: "test: ../datasets/test_catvnoncat.h5", fieldExamples: splitExamples("test")),
+        .optional(
+            "data.scale", \.scale, .positiveNumber, default: 1,
+            meaning: "every feature is divided by it (255 for 8-bit images)", example: "scale: 255"),
+        .required(
+            "model.layer_dims", \.layerDims, .layerDims,
+            meaning: "`[n_x, n_1, ..., 1]`; `n_x` must equal the data's feature count",
+            example: "layer_dims: [12288, 20, 7, 5, 1]"),
+        .optional(
+            "model.hidden_activation", \.hiddenActivation, .choice(note: " (slope 0.01)"),
+            default: .relu, meaning: "shared by all hidden layers", example: "hidden_activation: relu"),
+        .optional(
+            "model.output_activation", \.outputActivation, .outputActivation, default: .sigmoid,
+            meaning: "the cross-entropy cost needs a sigmoid output", example: "output_activation: sigmoid"),
+        .optional(
+            "model.init", \.initializer, .initializer, default: .lecun,
+            meaning: "`randn(n_l, n_{l-1})` per layer from one stream, then `/ sqrt(n_{l-1})` (lecun), "
+                + "`* sqrt(2/n_{l-1})` (he), `* sqrt(2/(n_{l-1}+n_l))` (glorot), `* scale` (scaled, "
+                + "default \(Initializer.defaultScale))",
+            example: "init: lecun"),
+        .required(
+            "training.learning_rate", \.learningRate, .positiveNumber, meaning: "gradient descent's step",
+            example: "learning_rate: 0.0075"),
+        .required(
+            "training.iterations", \.iterations, .integer(1...10_000_000), meaning: "full-batch iterations",
+            example: "iterations: 2500"),
+        .optional(
+            "training.seed", \.seed, .seed, default: 1, meaning: "`np.random.seed(seed)` before initialization",
+            example: "seed: 1"),
+        .optional(
+            "training.record_every", \.recordEvery, .integer(1...Int.max), default: 100,
+            meaning: "the cost of iteration i is recorded when i % record_every == 0, before its update",
+            example: "record_every: 100"),
+        .optional(
+            "training.engine", \.engine, .choice(), default: .auto,
+            meaning: "see [Engines](#engines); every engine gives the course's numbers", example: "engine: auto"),
+    ]
+
+    /// `sweep:` is read by `SpecLoader` before validation; it is documented with the keys.
+    static let sweep = (
+        type: "map of dotted keys to lists of values", meaning: "a grid: one run per combination",
+        example: "sweep: {training.learning_rate: [0.005, 0.01]}"
+    )
+
+    /// The sections, in order: "" (top-level keys), `data`, `model`, `training`.
+    static let sections: [String] = keys.map(\.section).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+
+    /// The keys a section may hold, in order: `names(in: "training")` is
+    /// `["learning_rate", "iterations", ...]`; the top level also holds the sections and `sweep`.
+    static func names(in section: String) -> [String] {
+        let own = keys.filter { $0.section == section }.map(\.name)
+        return section.isEmpty ? own + sections.dropFirst() + ["sweep"] : own
+    }
+
+    /// The dotted keys a sweep or an override may assign, in table order.
+    static let assignableKeys = keys.filter(\.isAssignable).map(\.key)
+
+    static func key(_ dotted: String) -> SpecKey? { keys.first { $0.key == dotted } }
+
+    // MARK: Nested values
+
+    /// The fields of an HDF5 and of a CSV split; `path` first in both.
+    static let hdf5Split = ["path", "x", "y"]
+    static let csvSplit = ["path", "label_column", "header"]
+    /// The fields of `init: {scheme: scaled, scale: 0.01}`, and the schemes.
+    static let initializer = ["scheme", "scale"]
+    static let initializerSchemes = ["lecun", "he", "glorot", "scaled"]
+
+    /// Hints for the fields of `data.<split>`.
+    private static func splitExamples(_ split: String) -> [String: String] {
+        let hdf5 = "\(split): {path: \(split).h5, x: \(split)_set_x, y: \(split)_set_y}"
+        let csv = "\(split): {path: \(split).csv, label_column: -1, header: true}"
+        return [
+            "data.\(split).path": hdf5, "data.\(split).x": hdf5, "data.\(split).y": hdf5,
+            "data.\(split).label_column": csv, "data.\(split).header": csv,
+        ]
+    }
+
+    // MARK: Hints
+
+    /// How each key is written, by dotted key: every row's example, its fields', and a
+    /// section's as a flow mapping of its required keys'.
+    static let examples: [String: String] = {
+        var examples = ["sweep": sweep.example, "model.init.scheme": "init: {scheme: scaled, scale: 0.01}"]
+        examples["model.init.scale"] = examples["model.init.scheme"]
+        for key in keys {
+            examples[key.key] = key.example
+            examples.merge(key.fieldExamples) { first, _ in first }
+        }
+        for section in sections.dropFirst() {
+            let required = keys.filter { $0.section == section && $0.isRequired }.map(\.example)
+            examples[section] = "\(section): {\(required.joined(separator: ", "))}"
+        }
+        return examples
+    }()
+
+    /// "write it as 'learning_rate: 0.0075'" for a dotted key, ignoring list indices.
+    static func exampleHint(for key: String) -> String? {
+        examples[String(key.prefix { $0 != "[" })].map { "write it as '\($0)'" }
+    }
+}
