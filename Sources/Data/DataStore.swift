@@ -6,10 +6,9 @@ import Support
 /// it (a sweep of 100 points over one dataset loads it once), with the dual engine's Gram
 /// matrix computed once per training set. Safe to use from several worker threads.
 ///
-/// Every file keeps, for the whole invocation, the hash it had when first read: a file
-/// read again (a test set is not kept while training runs) must still have it, else the
-/// read fails, so that no result is computed from bytes other than the ones its manifest
-/// names.
+/// Each load reads its file once and hashes exactly the bytes it parses
+/// (`Dataset.sha256`): a test set read again after training, when the file was replaced
+/// meanwhile, comes with the new bytes' hash, which is the one to record for its results.
 public final class DataStore: @unchecked Sendable {
     private struct Key: Hashable {
         var split: DataSplit
@@ -24,11 +23,6 @@ public final class DataStore: @unchecked Sendable {
     private var summaries: [Key: DatasetSummary] = [:]
     /// Runs still to train on each training set, when the runner has said so.
     private var pendingUses: [Key: Int] = [:]
-    /// The hash of each file as first read in this invocation: the one manifests record.
-    /// A later read (a test set reloaded after training, a training set reloaded after it
-    /// was released) must find the same bytes, or its numbers would not be those of the
-    /// recorded hash.
-    private var firstHashes: [String: String] = [:]
 
     public init() {}
 
@@ -41,16 +35,6 @@ public final class DataStore: @unchecked Sendable {
         defer { lock.unlock() }
         if let d = datasets[key] { return d }
         let d = try Dataset(contentsOf: split, scale: scale)
-        if let first = firstHashes[d.path], first != d.sha256 {
-            throw Diagnostic(
-                "data file '\(d.path)' changed while dnn-run was using it: it was read with sha256 \(first.prefix(12))… "
-                    + "and now has \(d.sha256.prefix(12))…; results from it would not match the hash recorded "
-                    + "in their manifest",
-                at: split.location,
-                hint: "leave data files unchanged while dnn-run runs (write a new file and point the spec at it), "
-                    + "then run again")
-        }
-        firstHashes[d.path] = d.sha256
         if keep { datasets[key] = d }
         return d
     }

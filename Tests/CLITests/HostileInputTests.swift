@@ -149,29 +149,48 @@ final class HostileInputTests: XCTestCase {
         XCTAssertFalse(stderr.contains("set the first entry of layer_dims to"), stderr)
     }
 
-    /// The test file replaced while the network trains: the run fails (its numbers would
-    /// come from other bytes than the manifest's hash), exit 1, no completed run.
-    func testATestFileReplacedDuringTrainingFailsTheRun() throws {
+    /// The test file replaced while the network trains: the completed run's manifest
+    /// records the hash of the bytes its test accuracy came from (the new file's), and
+    /// `verify` finds those bytes.
+    func testATestFileReplacedDuringTrainingIsRecordedWithTheBytesUsed() throws {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir, learningRate: "0.001", iterations: 60_000)
         let process = try startDnnRun([spec.path, "--quiet"], in: dir)
         // Planning has hashed test.csv once a staging folder exists: training has begun.
-        let experiment = dir.appendingPathComponent("results/toy")
+        let results = dir.appendingPathComponent("results")
         let deadline = Date().addingTimeInterval(60)
-        func staging() -> Bool {
-            FileManager.default.fileExists(atPath: dir.appendingPathComponent("results").path)
-                && filesUnder(dir.appendingPathComponent("results")).contains { $0.contains(".tmp-") }
-        }
+        func staging() -> Bool { filesUnder(results).contains { $0.contains(".tmp-") } }
         while !staging() && process.process.isRunning && Date() < deadline { usleep(10_000) }
         XCTAssertTrue(process.process.isRunning, "training was still going when the file was replaced")
         try writeToyData(in: dir, name: "replacement.csv", examples: 20, seed: 3)
-        XCTAssertEqual(rename(dir.appendingPathComponent("replacement.csv").path,
-                              dir.appendingPathComponent("test.csv").path), 0)
+        let test = dir.appendingPathComponent("test.csv").path
+        let before = try sha256(test)
+        XCTAssertEqual(rename(dir.appendingPathComponent("replacement.csv").path, test), 0)
+        let after = try sha256(test)
+        XCTAssertNotEqual(before, after)
         let result = process.wait()
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue((result.stdout + result.stderr).contains("test.csv' changed while dnn-run was using it"),
-                      result.stdout + result.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: experiment.appendingPathComponent("manifest.json").path),
-                       "no completed run under the old hash")
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+
+        let manifest = try XCTUnwrap(JSONSerialization.jsonObject(
+            with: Data(contentsOf: results.appendingPathComponent("toy/manifest.json"))) as? [String: Any])
+        let datasets = try XCTUnwrap(manifest["datasets"] as? [[String: Any]])
+        let recorded = datasets.first { $0["split"] as? String == "test" }?["sha256"] as? String
+        XCTAssertEqual(recorded, after, "the hash of the bytes the test accuracy came from")
+        let verify = try runDnnRun(["verify", results.appendingPathComponent("toy").path], in: dir)
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("test data: test.csv (sha256 \(after.prefix(12))…, as the run read it)"),
+                      verify.stdout + verify.stderr)
+    }
+
+    private func sha256(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
     }
 }
