@@ -73,7 +73,7 @@ let package = Package(
             swiftSettings: [.enableExperimentalFeature("Extern")]),
 
         // Assertion helpers shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["DeepNet"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DeepNet", "CHDF5"], path: "Tests/TestSupport"),
         .testTarget(name: "DeepNetTests", dependencies: ["DeepNet", "TestSupport"]),
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Support", "DeepNet", "TestSupport", "CHDF5"]),

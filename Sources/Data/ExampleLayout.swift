@@ -38,8 +38,7 @@ public struct ExampleLayout: Equatable, Sendable {
             self.init(shape: [features], classes: nil)
         case .hdf5:
             let file = try DataFile(split)
-            self = try withHDF5 { () throws(Diagnostic) -> ExampleLayout in
-                let reader = try HDF5SplitReader(file)
+            self = try HDF5SplitReader.reading(file) { reader throws(Diagnostic) -> ExampleLayout in
                 let name = if let x = split.x { x } else { try reader.defaultName(suffix: "x", role: "examples") }
                 let examples = try reader.featuresDataset(name)
                 return ExampleLayout(shape: Array(examples.shape.dropFirst()), classes: reader.classNames())

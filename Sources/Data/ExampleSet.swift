@@ -62,8 +62,7 @@ public struct ExampleSet: Equatable, Sendable {
     private static func readHDF5(
         _ file: DataFile, split: DataSplit, scale: Double, shape expected: [Int]
     ) throws(Diagnostic) -> ExampleSet {
-        try withHDF5 { () throws(Diagnostic) -> ExampleSet in
-            let reader = try HDF5SplitReader(file)
+        try HDF5SplitReader.reading(file) { reader throws(Diagnostic) -> ExampleSet in
             let xName = if let x = split.x { try reader.checkedName(x) } else {
                 try reader.defaultName(suffix: "x", role: "examples")
             }
