@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Runs", targets: ["Runs"]),
         .library(name: "Reports", targets: ["Reports"]),
         .executable(name: "FuzzSpec", targets: ["FuzzSpec"]),
+        .executable(name: "sweep-bench", targets: ["sweep-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -64,6 +65,11 @@ let package = Package(
                 "Reports", "Runs", "Spec", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // The 100-point sweep of the cat model, batched, against its FLOP floor (make bench).
+        .executableTarget(
+            name: "sweep-bench", dependencies: ["DeepNet", "Data"], path: "Benchmarks/SweepBench",
+            swiftSettings: optimized),
 
         // The spec loader's fuzz target: libFuzzer with -DFUZZING, a corpus replayer
         // without; see Fuzz/README.md.
