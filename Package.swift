@@ -36,7 +36,10 @@ let package = Package(
         .target(name: "CJPEG", path: "Sources/CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
         // The core: the course's network, nothing but math.
-        .target(name: "DeepNet", dependencies: ["CBLAS"], swiftSettings: optimized),
+        .target(name: "DeepNet", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimized),
+        // DeepNet's own product with a fixed arithmetic (the dual engine's C G), in C for
+        // its vector instructions; see Sources/CKernels/kernels.c.
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Image files as inputs: PNG/JPEG to RGB, resized as Pillow does.
         .target(name: "Images", dependencies: ["CStb", "CJPEG"], swiftSettings: optimized),

@@ -23,26 +23,9 @@ public enum BLAS {
 
     /// Sets BLIS's thread count for a product of `operations` multiply-adds.
     static func useThreads(forOperations operations: Int) {
-        use(threads: operations < parallelThreshold ? 1 : threads)
-    }
-
-    /// Sets BLIS's thread count for the next products (process-wide in BLIS 0.9).
-    static func use(threads wanted: Int) {
+        let wanted = operations < parallelThreshold ? 1 : threads
         if current.exchange(wanted, ordering: .relaxed) != wanted {
             bli_thread_set_num_threads(wanted)
         }
-    }
-
-    /// `c = a b + beta c` on one thread, over row-major buffers: `a` (m, k), `b` (k, n),
-    /// `c` (m, n). For the threads of a batch, each of which multiplies its own rows.
-    static func singleThreadedProduct(
-        m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
-        beta: Double, c: UnsafeMutablePointer<Double>
-    ) {
-        guard m > 0 && n > 0 && k > 0 else { return }
-        use(threads: 1)
-        cblas_dgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
-            a, Int32(k), b, Int32(n), beta, c, Int32(n))
     }
 }

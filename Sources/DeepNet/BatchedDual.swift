@@ -26,14 +26,16 @@ public struct BatchMember: Sendable {
 ///     [Z_1 of run 2] = [P of run 2] + [C of run 2] G        (one dgemm)
 ///     [     ...    ]   [    ...   ]   [    ...   ]
 ///
-/// It computes every element as the runs' own products do (BLIS never splits the inner
-/// dimension across rows), at the rate of a large product instead of many small ones.
+/// `dualProduct` computes every row from its own row of C alone, in a fixed order, so each
+/// run's rows are what its own product gives, at the rate of a large product instead of
+/// many small ones.
 /// Everything else (bias and activation of layer 1, layers 2 ... L, the cost, backward,
 /// the update C -= α/m dZ_1) stays per run, in the run's own engine.
 ///
 /// The runs are split into `threads` groups of about equal work, one thread each; a group
 /// stacks its own runs and multiplies them on its thread, so the threads never wait for
-/// each other. A run leaves its group when it is done or its cost is NaN or infinite (a
+/// each other (nor for BLAS's threads: the per-run products are below BLAS's threshold
+/// for threads). A run leaves its group when it is done or its cost is NaN or infinite (a
 /// NaN in its rows of C reaches only its rows of the product; the others go on); the
 /// group's stack then closes up.
 ///
@@ -42,7 +44,7 @@ public struct BatchMember: Sendable {
 ///   - Y: the labels, (1, m), each 0 or 1.
 ///   - members: the runs; their iterations, learning rates, record_every, activations
 ///     and widths may differ.
-///   - threads: the threads training at once (each multiplies on one BLAS thread).
+///   - threads: the threads training at once.
 ///   - progress: called after every iteration of every run with the run's index in
 ///     `members`, from the batch's threads (concurrently when `threads` > 1).
 ///   - shouldStop: polled by each thread before each iteration; when it answers true,
@@ -138,32 +140,21 @@ private struct StackedGroup {
 
     init(basis: DualBasis, runs: [Run]) {
         self.basis = basis
-        // The runs with n_1 = 1 last, for `multiply`; `leave` keeps the order.
-        self.runs = runs.filter { $0.engine.firstLayerWidth > 1 } + runs.filter { $0.engine.firstLayerWidth == 1 }
+        self.runs = runs
         let m = basis.X.cols
         let rows = self.runs.reduce(0) { $0 + $1.engine.firstLayerWidth }
         C = [Double](repeating: 0, count: rows * m)
         Z = self.runs.flatMap { $0.engine.P!.storage }
     }
 
-    /// Z = P + C G for every run in the stack: one product for the runs with n_1 > 1,
-    /// which come first, and one per run with n_1 = 1. BLIS computes a product of one row
-    /// as a matrix-vector product, which sums in another order than its matrix kernel:
-    /// alone, such a run's Z_1 comes from that path, so it does here too.
+    /// Z = P + C G for every run in the stack, in one product on this thread.
     private mutating func multiply() {
         let m = basis.X.cols
-        let wide = runs.reduce(0) { $0 + ($1.engine.firstLayerWidth > 1 ? $1.engine.firstLayerWidth : 0) }
         let rows = runs.reduce(0) { $0 + $1.engine.firstLayerWidth }
         C.withUnsafeBufferPointer { c in
             Z.withUnsafeMutableBufferPointer { z in
                 basis.gram.storage.withUnsafeBufferPointer { g in
-                    BLAS.singleThreadedProduct(
-                        m: wide, n: m, k: m, a: c.baseAddress!, b: g.baseAddress!, beta: 1, c: z.baseAddress!)
-                    for row in wide..<rows {
-                        BLAS.singleThreadedProduct(
-                            m: 1, n: m, k: m, a: c.baseAddress! + row * m, b: g.baseAddress!, beta: 1,
-                            c: z.baseAddress! + row * m)
-                    }
+                    dualProduct(rows: rows, m: m, C: c.baseAddress!, G: g.baseAddress!, Z: z.baseAddress!)
                 }
             }
         }

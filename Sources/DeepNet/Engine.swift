@@ -14,7 +14,7 @@ struct Engine {
         /// The textbook: W_1 itself, multiplied by X forwards and by X^T backwards.
         case primal(X: Matrix)
         /// The dual form: W_1 = W_1(0) + C X^T is never formed while training. With
-        /// P = W_1(0) X and G = X^T X computed once, Z_1 = P + C G, and the update
+        /// P = W_1(0) X and G = X^T X computed once, Z_1 = P + C G (`dualProduct`), and the update
         /// W_1 -= α/m dZ_1 X^T becomes C -= α/m dZ_1, costing n_1 m^2 per iteration
         /// instead of 4 n_1 n_x m.
         case dual(basis: DualBasis, P: Matrix)
@@ -133,7 +133,14 @@ struct Engine {
             Z[0].storage.withUnsafeMutableBufferPointer { z in
                 P.storage.withUnsafeBufferPointer { p in _ = z.update(fromContentsOf: p) }
             }
-            Matrix.gemm(C, basis.gram, beta: 1, into: &Z[0])
+            let (rows, m) = (C.rows, C.cols)
+            C.storage.withUnsafeBufferPointer { c in
+                basis.gram.storage.withUnsafeBufferPointer { g in
+                    Z[0].storage.withUnsafeMutableBufferPointer { z in
+                        dualProduct(rows: rows, m: m, C: c.baseAddress!, G: g.baseAddress!, Z: z.baseAddress!)
+                    }
+                }
+            }
         case .stacked:
             preconditionFailure("a batch's run: use forward(stackedZ1:)")
         }

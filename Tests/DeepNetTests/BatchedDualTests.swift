@@ -1,4 +1,5 @@
-import DeepNet
+@testable import DeepNet
+import CKernels
 import Foundation
 import XCTest
 
@@ -125,6 +126,52 @@ final class BatchedDualTests: XCTestCase {
             case (_, .failure(.nonFiniteCost(let iteration, _, _, _))) where i == 6 && iteration < 10: break
             default: XCTFail("run \(i): \(result)")
             }
+        }
+    }
+}
+
+/// The dual engine's own product: the arithmetic kernels.c promises, on every path.
+final class DualProductTests: XCTestCase {
+    /// Z += C G summed as kernels.c says: blocks of 256 along k, each summed in order.
+    private func reference(_ C: Matrix, _ G: Matrix, _ P: Matrix) -> Matrix {
+        var Z = P
+        for i in 0..<C.rows {
+            for j in 0..<G.cols {
+                var z = Z[i, j]
+                for p0 in stride(from: 0, to: C.cols, by: 256) {
+                    var ab = 0.0
+                    for p in p0..<min(p0 + 256, C.cols) { ab = ab + C[i, p] * G[p, j] }
+                    z = z + ab
+                }
+                Z[i, j] = z
+            }
+        }
+        return Z
+    }
+
+    func testEveryElementIsSummedInOrderInBlocksOf256() {
+        let usual = dualProductInstructionSet
+        defer { _ = dnn_gemm_use_isa(usual) }
+        for isa in ["scalar", "avx2", "avx512f"] where dnn_gemm_use_isa(isa) != 0 {
+            checkProducts()
+        }
+    }
+
+    private func checkProducts() {
+        var rng = NumpyRandom(seed: 5)
+        // Widths around the kernels' 8- and 16-lane blocks and 128-column panels; m past 256.
+        for (rows, m) in [(1, 1), (3, 7), (8, 16), (9, 17), (20, 209), (13, 300), (41, 515)] {
+            let C = rng.randn(rows, m), G = rng.randn(m, m), P = rng.randn(rows, m)
+            var Z = P
+            C.storage.withUnsafeBufferPointer { c in
+                G.storage.withUnsafeBufferPointer { g in
+                    Z.storage.withUnsafeMutableBufferPointer { z in
+                        dualProduct(rows: rows, m: m, C: c.baseAddress!, G: g.baseAddress!, Z: z.baseAddress!)
+                    }
+                }
+            }
+            XCTAssertEqual(Z.storage.map(\.bitPattern), reference(C, G, P).storage.map(\.bitPattern),
+                           "\(rows) x \(m) on \(dualProductInstructionSet)")
         }
     }
 }
