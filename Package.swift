@@ -71,7 +71,7 @@ let package = Package(
 
         // The 100-point sweep of the cat model, batched, against its FLOP floor (make bench).
         .executableTarget(
-            name: "sweep-bench", dependencies: ["DeepNet", "Data"], path: "Benchmarks/SweepBench",
+            name: "sweep-bench", dependencies: ["DeepNet", "Data", "CKernels"], path: "Benchmarks/SweepBench",
             swiftSettings: optimized),
 
         // The spec loader's fuzz target: libFuzzer with -DFUZZING, a corpus replayer

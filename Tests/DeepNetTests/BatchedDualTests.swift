@@ -84,11 +84,11 @@ final class BatchedDualTests: XCTestCase {
             let members = members(nx: nx)
             let alone = members.map { self.alone(X, Y, $0, basis: basis) }
             if case .failure(.nonFiniteCost) = alone[6] {} else { XCTFail("run 6 was meant to diverge: \(alone[6])") }
-            for threads in [1, 2, 3] {
-                let batch = trainBatch(basis: basis, Y: Y, members: members, threads: threads)
+            for (threads, rows) in [(1, 1000), (2, 1000), (3, 30), (2, 1)] {
+                let batch = trainBatch(basis: basis, Y: Y, members: members, threads: threads, rowsPerGroup: rows)
                 XCTAssertEqual(batch.count, members.count)
                 for i in members.indices {
-                    assertBitIdentical(batch[i], alone[i], "m \(m), \(threads) threads, run \(i)")
+                    assertBitIdentical(batch[i], alone[i], "m \(m), \(threads) threads, \(rows) rows, run \(i)")
                 }
             }
         }
