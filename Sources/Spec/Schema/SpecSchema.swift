@@ -63,7 +63,8 @@ enum SpecSchema {
 
     /// `sweep:` is read by `SpecLoader` before validation; it is documented with the keys.
     static let sweep = (
-        type: "map of dotted keys to lists of values", meaning: "a grid: one run per combination",
+        type: "map of dotted keys to lists or ranges, and `paired`, `random`",
+        meaning: "one run per combination; see [Sweeps](#sweep-kinds)",
         example: "sweep: {training.learning_rate: [0.005, 0.01]}"
     )
 
