@@ -73,10 +73,14 @@ enum SpecSchema {
 
     /// The keys a section may hold, in order: `names(in: "training")` is
     /// `["learning_rate", "iterations", ...]`; the top level also holds the sections and `sweep`.
-    static func names(in section: String) -> [String] {
-        let own = keys.filter { $0.section == section }.map(\.name)
-        return section.isEmpty ? own + sections.dropFirst() + ["sweep"] : own
-    }
+    static func names(in section: String) -> [String] { namesBySection[section] ?? [] }
+
+    /// `names(in:)` for every section, computed once: the validator asks for each point.
+    private static let namesBySection: [String: [String]] = Dictionary(
+        uniqueKeysWithValues: sections.map { section in
+            let own = keys.filter { $0.section == section }.map(\.name)
+            return (section, section.isEmpty ? own + sections.dropFirst() + ["sweep"] : own)
+        })
 
     /// The dotted keys a sweep or an override may assign, in table order.
     static let assignableKeys = keys.filter(\.isAssignable).map(\.key)
