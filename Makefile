@@ -1,17 +1,17 @@
 # dnn-run: make run (train the course's 5-layer cat model), make reproduce, make test, make bench.
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-config
+APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-config libssl-dev
 TEST_VENV := .venv-test
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run reproduce test test-venv check-parity bench fuzz clean
+.PHONY: all deps build release run reproduce test test-venv test-slurm test-integrations check-parity bench fuzz clean
 
 all: release
 
 # Install the Debian packages that are missing (needs root, as on CI and these machines).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  [ "$$(dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null)" = "ii " ] || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -48,6 +48,18 @@ $(TEST_VENV)/installed: Tests/ImagesTests/Reference/requirements.txt
 	$(PYTHON) -m venv $(TEST_VENV)
 	$(TEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
 	touch $@
+
+# The README's Slurm job script on a real one-node Slurm started here (installs slurmctld,
+# slurmd, slurm-client and munge when missing; needs root): Tests/Slurm/run.sh.
+test-slurm:
+	bash Tests/Slurm/run.sh
+
+# DVC and MLflow against real results trees (README: "With DVC", "With MLflow"): installs
+# them into .venv-integrations/ (once), runs experiments/dvc/dvc.yaml and
+# scripts/mlflow_import.py, and checks what they report (Tests/Integrations/run.sh).
+test-integrations: release
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=python3-venv
+	PYTHON=$(PYTHON) bash Tests/Integrations/run.sh
 
 # The full 2500 iterations of both course models with every engine, against the numpy
 # oracle's recorded outputs (make test runs the dual engine's full run and 300 iterations of each).

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Runs", targets: ["Runs"]),
         .library(name: "Reports", targets: ["Reports"]),
         .executable(name: "FuzzSpec", targets: ["FuzzSpec"]),
+        .executable(name: "sweep-bench", targets: ["sweep-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,7 +36,10 @@ let package = Package(
         .target(name: "CJPEG", path: "Sources/CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
         // The core: the course's network, nothing but math.
-        .target(name: "DeepNet", dependencies: ["CBLAS"], swiftSettings: optimized),
+        .target(name: "DeepNet", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimized),
+        // DeepNet's own product with a fixed arithmetic (the dual engine's C G), in C for
+        // its vector instructions; see Sources/CKernels/kernels.c.
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Image files as inputs: PNG/JPEG to RGB, resized as Pillow does.
         .target(name: "Images", dependencies: ["CStb", "CJPEG"], swiftSettings: optimized),
@@ -53,7 +57,7 @@ let package = Package(
         // Runs: planning, training, run folders, manifests, progress, interrupts.
         .target(name: "Runs", dependencies: ["Spec", "Data", "Support", "DeepNet"], swiftSettings: optimized),
         // Reports: summary, compare, verify, the plots' glue.
-        .target(name: "Reports", dependencies: ["Runs", "Spec", "Data", "Support", "DeepNet", "CostPlot"]),
+        .target(name: "Reports", dependencies: ["Runs", "Spec", "Data", "Support", "DeepNet", "CostPlot", "Images"]),
         // CostPlot: the SVG renderer of cost curves (Foundation only).
         .target(name: "CostPlot"),
 
@@ -65,6 +69,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The 100-point sweep of the cat model, batched, against its FLOP floor (make bench).
+        .executableTarget(
+            name: "sweep-bench", dependencies: ["DeepNet", "Data", "CKernels"], path: "Benchmarks/SweepBench",
+            swiftSettings: optimized),
+
         // The spec loader's fuzz target: libFuzzer with -DFUZZING, a corpus replayer
         // without; see Fuzz/README.md.
         // (`@_extern(c)` declares libFuzzer's driver.)
@@ -73,7 +82,7 @@ let package = Package(
             swiftSettings: [.enableExperimentalFeature("Extern")]),
 
         // Assertion helpers shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["DeepNet"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["DeepNet", "CHDF5"], path: "Tests/TestSupport"),
         .testTarget(name: "DeepNetTests", dependencies: ["DeepNet", "TestSupport"]),
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Support", "DeepNet", "TestSupport", "CHDF5"]),

@@ -48,6 +48,31 @@ struct DataFile {
         self.size = size
     }
 
+    /// The file's bytes, read once through one descriptor: the only read of the file's
+    /// contents, so what is hashed and what is parsed are the same bytes. A file larger
+    /// than `maximumFeatureBytes` or than half the memory this process may use (the rest
+    /// is for the examples read from it) is refused before reading; one that grows past
+    /// that while it is read is refused too.
+    func read(memoryLimit: MemoryLimit) throws(Diagnostic) -> [UInt8] {
+        let limit = Int(min(Double(maximumFeatureBytes), max(0, memoryLimit.bytes / 2)))
+        do {
+            return try FileSystem.readRegularFile(at: path, atMost: limit)
+        } catch {
+            switch error {
+            case .cannotOpen(let code), .cannotStat(let code), .cannotRead(let code):
+                throw self.error("cannot be read: \(code.description)")
+            case .isDirectory: throw self.error("is a directory, not a file", hint: "name a data file inside it")
+            case .notRegularFile: throw self.error("is not a regular file")
+            case .statedSize, .tooLarge:
+                throw self.error(
+                    "is \(byteCountText(Double(max(size, limit + 1)))); data files of up to "
+                        + "\(byteCountText(Double(limit))) are read (the whole file is held in memory while "
+                        + "its examples are read, and \(memoryLimit.describe { byteCountText($0) }))",
+                    hint: "store the split you train on in a file of its own")
+            }
+        }
+    }
+
     /// A problem with the file as a whole: "data file 'PATH': MESSAGE".
     func error(_ message: String, hint: String? = nil) -> Diagnostic {
         Diagnostic("data file '\(path)': \(message)", at: location, hint: hint)

@@ -5,6 +5,10 @@ import Support
 /// The datasets of one invocation, each loaded once and shared by every run that reads
 /// it (a sweep of 100 points over one dataset loads it once), with the dual engine's Gram
 /// matrix computed once per training set. Safe to use from several worker threads.
+///
+/// Each load reads its file once and hashes exactly the bytes it parses
+/// (`Dataset.sha256`): a test set read again after training, when the file was replaced
+/// meanwhile, comes with the new bytes' hash, which is the one to record for its results.
 public final class DataStore: @unchecked Sendable {
     private struct Key: Hashable {
         var split: DataSplit

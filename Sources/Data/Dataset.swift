@@ -37,32 +37,44 @@ public struct Dataset: Equatable, Sendable {
 
     /// Loads a split from its HDF5 or CSV file, dividing every feature by `scale`.
     ///
+    /// The file is read once, through one descriptor, into memory; `sha256` is the hash of
+    /// exactly those bytes, and the examples are parsed from them (an HDF5 file is opened
+    /// by libhdf5 as an in-memory image of them), so the hash always describes the numbers,
+    /// even when the file is replaced or rewritten meanwhile.
+    ///
     /// Every problem with the file (missing, unreadable, not HDF5, corrupt, no examples,
     /// a shape too large, non-numeric data, a NaN or infinite feature, a label other than
-    /// 0 or 1) is a `Diagnostic` at `split.location` naming the file; nothing is allocated
-    /// for a dataset before its size has been checked against the file's.
+    /// 0 or 1, values kept outside the file) is a `Diagnostic` at `split.location` naming
+    /// the file; nothing is allocated for a dataset before its size has been checked
+    /// against the file's and against `memoryLimit`.
     ///
     /// - Parameter scale: a positive finite divisor, e.g. 255 for 8-bit pixels; the
     ///   division is `x / scale`, as numpy's `X / 255`, so values agree bit for bit.
-    public init(contentsOf split: DataSplit, scale: Double = 1) throws(Diagnostic) {
+    /// - Parameter memoryLimit: the memory this process may use (`MemoryLimit.current()`).
+    public init(contentsOf split: DataSplit, scale: Double = 1, memoryLimit: MemoryLimit = .current()) throws(Diagnostic) {
         let file = try DataFile(split)
         guard scale.isFinite, scale > 0 else {
             throw Diagnostic(
                 "data.scale must be a positive finite number, not \(displayText(scale))",
                 at: split.location, key: "data.scale")
         }
+        let contents = try file.read(memoryLimit: memoryLimit)
+        var hash = SHA256()
+        contents.withUnsafeBytes { hash.update($0) }
+        let sha256 = hash.finalizeHex()
         let (X, Y) = switch split.format {
-        case .hdf5: try Dataset.readHDF5(file, x: split.x, y: split.y, scale: scale)
-        case .csv: try Dataset.readCSV(file, labelColumn: split.labelColumn, header: split.header, scale: scale)
-        }
-        let sha256: String
-        do {
-            sha256 = try sha256OfFile(atPath: file.path)
-        } catch {
-            throw file.error("cannot be hashed: \(error.message)")
+        case .hdf5:
+            try Dataset.readHDF5(file, contents, x: split.x, y: split.y, scale: scale, memoryLimit: memoryLimit)
+        case .csv:
+            try Dataset.readCSV(file, contents, labelColumn: split.labelColumn, header: split.header, scale: scale)
         }
         self.init(X: X, Y: Y, sha256: sha256, path: file.path)
     }
+
+    /// The most features an example may have: the widest layer a spec accepts
+    /// (`model.layer_dims` entries are at most 1,000,000), so a file with more can be
+    /// trained by no model.
+    public static let maximumFeatures = 1_000_000
 }
 
 /// Bytes the feature matrix of one split may take, float64: 8 GiB. A shape beyond it is

@@ -16,25 +16,52 @@ func featureMatrix<Element>(
     examples m: Int, features n: Int, from source: UnsafePointer<Element>, scale: Double,
     toDouble: (Element) -> Double
 ) -> (matrix: Matrix, allFinite: Bool) {
-    let tile = 32
     var allFinite = true
     let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
-        for exampleStart in stride(from: 0, to: m, by: tile) {
-            let exampleEnd = min(exampleStart + tile, m)
-            for featureStart in stride(from: 0, to: n, by: tile) {
-                let featureEnd = min(featureStart + tile, n)
-                for feature in featureStart..<featureEnd {
-                    for example in exampleStart..<exampleEnd {
-                        let value = toDouble(source[example * n + feature]) / scale
-                        allFinite = allFinite && value.isFinite
-                        destination[feature * m + example] = value
-                    }
-                }
-            }
-        }
+        allFinite = fillFeatures(
+            destination.baseAddress!, examples: m, features: n, block: 0..<m, from: source, scale: scale,
+            toDouble: toDouble)
         initialized = n * m
     }
     return (Matrix(rows: n, cols: m, storage: storage), allFinite)
+}
+
+/// Fills the columns `block` of an (n, m) feature matrix at `destination` (column-major
+/// storage: element (feature, example) at `feature * m + example`) from `source`, which
+/// holds just those examples, example-major, as `featureMatrix` describes; for reading a
+/// file a block of examples at a time into the one matrix. Returns whether every value
+/// written is finite. Compiled for each element type a file can hold (a generic loop
+/// reads every element through a witness table: twice the time).
+@_specialize(where Element == Int8)
+@_specialize(where Element == UInt8)
+@_specialize(where Element == Int16)
+@_specialize(where Element == UInt16)
+@_specialize(where Element == Int32)
+@_specialize(where Element == UInt32)
+@_specialize(where Element == Int64)
+@_specialize(where Element == UInt64)
+@_specialize(where Element == Float)
+@_specialize(where Element == Double)
+func fillFeatures<Element>(
+    _ destination: UnsafeMutablePointer<Double>, examples m: Int, features n: Int, block: Range<Int>,
+    from source: UnsafePointer<Element>, scale: Double, toDouble: (Element) -> Double
+) -> Bool {
+    let tile = 32
+    var allFinite = true
+    for exampleStart in stride(from: block.lowerBound, to: block.upperBound, by: tile) {
+        let exampleEnd = min(exampleStart + tile, block.upperBound)
+        for featureStart in stride(from: 0, to: n, by: tile) {
+            let featureEnd = min(featureStart + tile, n)
+            for feature in featureStart..<featureEnd {
+                for example in exampleStart..<exampleEnd {
+                    let value = toDouble(source[(example - block.lowerBound) * n + feature]) / scale
+                    allFinite = allFinite && value.isFinite
+                    destination[feature * m + example] = value
+                }
+            }
+        }
+    }
+    return allFinite
 }
 
 /// The first non-finite value of a feature matrix in file order (example by example), as

@@ -14,14 +14,18 @@ struct Engine {
         /// The textbook: W_1 itself, multiplied by X forwards and by X^T backwards.
         case primal(X: Matrix)
         /// The dual form: W_1 = W_1(0) + C X^T is never formed while training. With
-        /// P = W_1(0) X and G = X^T X computed once, Z_1 = P + C G, and the update
+        /// P = W_1(0) X and G = X^T X computed once, Z_1 = P + C G (`dualProduct`), and the update
         /// W_1 -= α/m dZ_1 X^T becomes C -= α/m dZ_1, costing n_1 m^2 per iteration
         /// instead of 4 n_1 n_x m.
         case dual(basis: DualBasis, P: Matrix)
+        /// The dual form as one run of a batch (`trainBatch`): C lives in the batch's
+        /// stacked matrix, which computes P + C G for all its runs in one product; the
+        /// engine reads its rows of that product and updates its rows of C.
+        case stacked(basis: DualBasis, P: Matrix)
     }
 
     private let first: FirstLayer
-    /// The dual coefficients C, (n_1, m); empty in the primal form.
+    /// The dual coefficients C, (n_1, m); empty in the primal form and in a batch's run.
     private var C: Matrix
     private let Y: Matrix
     private let hidden: Activation
@@ -54,9 +58,13 @@ struct Engine {
         dA = Array(Z.dropLast())
         dW = W.map { Matrix(rows: $0.rows, cols: $0.cols) }
         C = Matrix(rows: 0, cols: 0)
-        if case .dual = first {
+        switch first {
+        case .primal: break
+        case .dual:
             dW[0] = C
             C = Matrix(rows: W[0].rows, cols: m)
+        case .stacked:
+            dW[0] = C
         }
         db = b
         costTerms = [Double](repeating: 0, count: m)
@@ -73,21 +81,51 @@ struct Engine {
         return Engine(first: .dual(basis: basis, P: P), Y: Y, parameters: parameters, hidden: hidden, output: output)
     }
 
+    /// One run of a batch over a basis of X; computes P = W_1(0) X once. Its C, (n_1, m),
+    /// is rows of the batch's stacked C, passed to `forward(stackedZ1:)`,
+    /// `backwardAndUpdate(learningRate:stackedC:)` and `parameters(stackedC:)`.
+    static func stacked(basis: DualBasis, Y: Matrix, parameters: Parameters, hidden: Activation, output: Activation) -> Engine {
+        let P = Matrix.dot(parameters.weights[0], basis.X)
+        return Engine(first: .stacked(basis: basis, P: P), Y: Y, parameters: parameters, hidden: hidden, output: output)
+    }
+
+    /// P = W_1(0) X, (n_1, m), in the dual forms.
+    var P: Matrix? {
+        switch first {
+        case .primal: return nil
+        case .dual(_, let P), .stacked(_, let P): return P
+        }
+    }
+
+    /// n_1, the rows this run has in a stacked C.
+    var firstLayerWidth: Int { W[0].rows }
+
     /// AL of the last forward, (1, m).
     var output: Matrix { A[A.count - 1] }
 
     /// The current parameters; in the dual form W_1 = W_1(0) + C X^T is formed here.
     func parameters() -> Parameters {
         var weights = W
-        if case .dual(let basis, _) = first {
-            Matrix.gemm(C, basis.X, transposeB: true, beta: 1, into: &weights[0])
+        switch first {
+        case .primal: break
+        case .dual(let basis, _): Matrix.gemm(C, basis.X, transposeB: true, beta: 1, into: &weights[0])
+        case .stacked: preconditionFailure("a batch's run: use parameters(stackedC:)")
         }
+        return Parameters(weights: weights, biases: b)
+    }
+
+    /// The parameters of a batch's run whose C is `c`, (n_1, m) row-major:
+    /// W_1 = W_1(0) + C X^T, as `parameters()` forms it.
+    func parameters(stackedC c: UnsafeBufferPointer<Double>) -> Parameters {
+        guard case .stacked(let basis, _) = first else { preconditionFailure("not a batch's run") }
+        let C = Matrix(rows: W[0].rows, cols: Y.cols, storage: Array(c))
+        var weights = W
+        Matrix.gemm(C, basis.X, transposeB: true, beta: 1, into: &weights[0])
         return Parameters(weights: weights, biases: b)
     }
 
     /// Forward propagation with the current parameters; returns the cost J.
     mutating func forward() -> Double {
-        let L = W.count
         switch first {
         case .primal(let X):
             Matrix.gemm(W[0], X, into: &Z[0])
@@ -95,8 +133,35 @@ struct Engine {
             Z[0].storage.withUnsafeMutableBufferPointer { z in
                 P.storage.withUnsafeBufferPointer { p in _ = z.update(fromContentsOf: p) }
             }
-            Matrix.gemm(C, basis.gram, beta: 1, into: &Z[0])
+            let (rows, m) = (C.rows, C.cols)
+            C.storage.withUnsafeBufferPointer { c in
+                basis.gram.storage.withUnsafeBufferPointer { g in
+                    Z[0].storage.withUnsafeMutableBufferPointer { z in
+                        dualProduct(rows: rows, m: m, C: c.baseAddress!, G: g.baseAddress!, Z: z.baseAddress!)
+                    }
+                }
+            }
+        case .stacked:
+            preconditionFailure("a batch's run: use forward(stackedZ1:)")
         }
+        return forwardFromZ1()
+    }
+
+    /// Forward propagation of a batch's run: `z1`, (n_1, m), holds this run's rows of the
+    /// batch's product P + C G, which is Z_1 before its bias; they are refilled with P for
+    /// the batch's next product. Returns the cost J.
+    mutating func forward(stackedZ1 z1: UnsafeMutableBufferPointer<Double>) -> Double {
+        guard case .stacked(_, let P) = first else { preconditionFailure("not a batch's run") }
+        Z[0].storage.withUnsafeMutableBufferPointer { z in
+            _ = z.update(fromContentsOf: UnsafeBufferPointer(z1))
+        }
+        P.storage.withUnsafeBufferPointer { p in _ = z1.update(fromContentsOf: p) }
+        return forwardFromZ1()
+    }
+
+    /// Forward from Z_1 = W_1 X (before its bias) through the cost.
+    private mutating func forwardFromZ1() -> Double {
+        let L = W.count
         addBiasAndActivate(layer: 0, activation: L == 1 ? outputActivation : hidden)
         for l in 1..<L {
             Matrix.gemm(W[l], A[l - 1], into: &Z[l])
@@ -107,6 +172,31 @@ struct Engine {
 
     /// Backward propagation from the last forward, then the gradient-descent update.
     mutating func backwardAndUpdate(learningRate: Double) {
+        backward()
+        switch first {
+        case .primal(let X):
+            Matrix.gemm(dZ[0], X, transposeB: true, alpha: 1 / Double(Y.cols), into: &dW[0])
+            descend(&W[0], along: dW[0], learningRate: learningRate)
+        case .dual:
+            C.storage.withUnsafeMutableBufferPointer { c in
+                descendCoefficients(c, along: dZ[0], learningRate: learningRate)
+            }
+        case .stacked:
+            preconditionFailure("a batch's run: use backwardAndUpdate(learningRate:stackedC:)")
+        }
+        descendBiasesAndDeeperWeights(learningRate: learningRate)
+    }
+
+    /// Backward propagation and update of a batch's run, whose C is `c`, (n_1, m).
+    mutating func backwardAndUpdate(learningRate: Double, stackedC c: UnsafeMutableBufferPointer<Double>) {
+        guard case .stacked = first else { preconditionFailure("not a batch's run") }
+        backward()
+        descendCoefficients(c, along: dZ[0], learningRate: learningRate)
+        descendBiasesAndDeeperWeights(learningRate: learningRate)
+    }
+
+    /// Every dZ_l, db_l and dW_l (l >= 2) from the last forward; dW_1 is left to the caller.
+    private mutating func backward() {
         let L = W.count
         let invM = 1 / Double(Y.cols)
         outputGradient()
@@ -117,19 +207,13 @@ struct Engine {
             hiddenGradient(layer: l - 1)
         }
         sumRows(of: 0, scale: invM)
-        switch first {
-        case .primal(let X):
-            Matrix.gemm(dZ[0], X, transposeB: true, alpha: invM, into: &dW[0])
-            descend(&W[0], along: dW[0], learningRate: learningRate)
-        case .dual:
-            C.storage.withUnsafeMutableBufferPointer { c in
-                dZ[0].storage.withUnsafeBufferPointer { dz in
-                    for k in 0..<c.count { c[k] = c[k] - learningRate * (invM * dz[k]) }
-                }
-            }
-        }
+    }
+
+
+    /// b_l -= α db_l for every layer, W_l -= α dW_l for l >= 2.
+    private mutating func descendBiasesAndDeeperWeights(learningRate: Double) {
         descend(&b[0], along: db[0], learningRate: learningRate)
-        for l in 1..<L {
+        for l in 1..<W.count {
             descend(&W[l], along: dW[l], learningRate: learningRate)
             descend(&b[l], along: db[l], learningRate: learningRate)
         }
@@ -203,6 +287,16 @@ struct Engine {
                 for i in 0..<out.count { out[i] = scale * pairwiseSum(dz, from: i * cols, count: cols) }
             }
         }
+    }
+}
+
+/// The dual form's update of W_1: C -= α/m dZ_1, with C and dZ_1 (n_1, m).
+@inline(__always)
+func descendCoefficients(_ c: UnsafeMutableBufferPointer<Double>, along dZ1: Matrix, learningRate: Double) {
+    let invM = 1 / Double(dZ1.cols)
+    dZ1.storage.withUnsafeBufferPointer { dz in
+        precondition(c.count == dz.count, "C is not (n_1, m)")
+        for k in 0..<c.count { c[k] = c[k] - learningRate * (invM * dz[k]) }
     }
 }
 

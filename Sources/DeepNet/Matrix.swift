@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 /// A dense, row-major matrix of `Double`, shaped like a 2-D numpy array.
 ///
@@ -113,6 +114,14 @@ extension Matrix {
 
     /// `c = alpha * op(a) * op(b) + beta * c`, with `op` the transpose when asked.
     /// Shapes are checked; `c` must already have the product's shape.
+    ///
+    /// Products of fewer than `BLAS.parallelThreshold` multiply-adds with more than one
+    /// row and column (every product of the cat model's layers 2 ... L) run on DeepNet's
+    /// own kernel (Sources/CKernels/kernels.c): BLIS spends 5-10 µs per call on them,
+    /// more than their arithmetic. The kernel sums as BLIS's generic kernel does, so
+    /// where BLIS runs that kernel (this project's machine) the results are BLIS's, bit
+    /// for bit. Larger products, and those of one row or column (BLIS sums those as
+    /// matrix-vector products, in another order), go to BLIS.
     public static func gemm(
         _ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
         alpha: Double = 1, beta: Double = 0, into c: inout Matrix
@@ -124,6 +133,20 @@ extension Matrix {
         if m == 0 || n == 0 { return }
         if k == 0 {
             for i in 0..<c.count { c.storage[i] *= beta }
+            return
+        }
+        if m > 1 && n > 1 && m * n * k < BLAS.parallelThreshold {
+            // A small product: DeepNet's own kernel (see `dualProduct`), which sums as BLIS's
+            // generic kernel does, without the microseconds BLIS spends per call.
+            a.storage.withUnsafeBufferPointer { pa in
+                b.storage.withUnsafeBufferPointer { pb in
+                    c.storage.withUnsafeMutableBufferPointer { pc in
+                        dnn_gemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
+                                 pa.baseAddress, max(a.cols, 1), pb.baseAddress, max(b.cols, 1),
+                                 beta, pc.baseAddress, max(c.cols, 1))
+                    }
+                }
+            }
             return
         }
         BLAS.useThreads(forOperations: m * n * k)

@@ -50,7 +50,8 @@ public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
         try Self.underLock(experimentFolder) {
             let rows = Summary.rows(in: experimentFolder)
             try Summary.write(rows, experimentFolder: experimentFolder)
-            try RunPlots.writeExperimentPlot(rows, experimentFolder: experimentFolder)
+            // No run folder yet (every run failed to write, say): no curves to draw.
+            if !rows.isEmpty { try RunPlots.writeExperimentPlot(rows, experimentFolder: experimentFolder) }
         }
         experiments[experimentFolder] = nil
     }

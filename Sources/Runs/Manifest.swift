@@ -78,12 +78,19 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var iterationsCompleted: Int
     public var error: String?
     public var provenance: Provenance?
+    /// The shape of one training example (`[64, 64, 3]` for the cat files, `[n_x]` for
+    /// CSV) and the name of each label, label 0 first (the training file's
+    /// `list_classes`, nil when it has none), for `predict`; both nil in manifests of
+    /// runs made before dnn-run recorded them.
+    public var inputShape: [Int]?
+    public var classes: [String]?
 
     public init(
         status: RunStatus, resultsFormat: Int? = Manifest.currentFormat, specSHA256: String,
         datasets: [DatasetRecord], files: [FileRecord]? = nil, dnnRunVersion: String, engine: String,
         engineReason: String, blasLibrary: String, blasThreads: Int, host: String, started: String,
-        finished: String, iterationsCompleted: Int, error: String?, provenance: Provenance? = nil
+        finished: String, iterationsCompleted: Int, error: String?, provenance: Provenance? = nil,
+        inputShape: [Int]? = nil, classes: [String]? = nil
     ) {
         self.status = status
         self.resultsFormat = resultsFormat
@@ -101,6 +108,8 @@ public struct Manifest: Codable, Equatable, Sendable {
         self.iterationsCompleted = iterationsCompleted
         self.error = error
         self.provenance = provenance
+        self.inputShape = inputShape
+        self.classes = classes
     }
 
     /// The keys of `manifest.json`, in the file's order (`JSONValueEncoder` writes them
@@ -120,5 +129,7 @@ public struct Manifest: Codable, Equatable, Sendable {
         case iterationsCompleted = "iterations_completed"
         case error
         case provenance
+        case inputShape = "input_shape"
+        case classes
     }
 }

@@ -67,15 +67,14 @@ public struct RunExecutor: Sendable {
         // Another process may have made this run since it was planned: take its result, or
         // refuse to replace a completed run of a different spec. Checked under the lock, so
         // nobody else can write the folder until this run is renamed into place.
-        if let now = RunFiles.readManifest(inFolder: run.folder), now.finished != run.previousFinish,
-           now.specSHA256 != run.specHash, now.status == .completed, !force {
+        let now = RunFiles.readManifest(inFolder: run.folder)
+        if let now, now.finished != run.previousFinish, now.specSHA256 != run.specHash, now.status == .completed, !force {
             let message = "'\(PathNames.relativeToWorkingDirectory(run.folder))' now holds a completed run of a different spec, "
                 + "made by another process after this one planned (spec_sha256 \(now.specSHA256.prefix(12))…, this spec "
                 + "\(run.specHash.prefix(12))…); it was left as it is: \(option: .force) replaces it, or give the spec another name"
             return RunOutcome(run: run, status: .failed(message))
         }
-        if let now = RunFiles.readManifest(inFolder: run.folder), now.finished != run.previousFinish,
-           now.specSHA256 == run.specHash {
+        if let now, now.finished != run.previousFinish, now.specSHA256 == run.specHash {
             switch now.status {
             case .completed:
                 return RunOutcome(run: run, status: .upToDate, metrics: RunFiles.readMetrics(inFolder: run.folder))
@@ -87,18 +86,18 @@ public struct RunExecutor: Sendable {
             }
         }
         do {
-            return try stageAndTrain(run)
+            return try stageAndTrain(run, lock: lock)
         } catch {
             return RunOutcome(run: run, status: .failed(Self.reason(error)))
         }
     }
 
     /// Makes the staging folder and trains into it; removes it if writing fails.
-    private func stageAndTrain(_ run: PlannedRun) throws -> RunOutcome {
+    private func stageAndTrain(_ run: PlannedRun, lock: FileLock) throws -> RunOutcome {
         let started = timestamp()
         let examples = try data.dataset(run.spec.train, scale: run.spec.scale).examples
         let (engine, reason) = chooseEngine(run, examples: examples)
-        let staging = try RunFolder.makeStaging(for: run.folder)
+        let staging = try RunFolder.makeStaging(for: run.folder, lock: lock)
         do {
             return try train(run, into: staging, engine: engine, reason: reason, started: started)
         } catch {
@@ -123,6 +122,8 @@ public struct RunExecutor: Sendable {
             dnnRunVersion: dnnRunVersion, engine: engine.rawValue, engineReason: reason,
             blasLibrary: BLAS.library, blasThreads: blasThreads, host: hostName(),
             started: started, finished: "", iterationsCompleted: 0, error: nil, provenance: provenance)
+        let layout = try ExampleLayout(of: spec.train, features: spec.layerDims[0])
+        (manifest.inputShape, manifest.classes) = (layout.shape, layout.classes)
         /// Writes the manifest, last, naming every other file.
         func writeManifest() throws {
             manifest.files = files

@@ -7,17 +7,23 @@ import Spec
 /// The life of a run folder on disk: staged beside its final place, renamed into place
 /// when whole, and guarded by a lock so that two processes never train it at once.
 enum RunFolder {
-    /// A fresh staging folder `.tmp-<name>-<pid>` beside `folder`, after removing stale
-    /// ones (the caller holds the run's lock, so nobody else is writing them).
-    static func makeStaging(for folder: String) throws -> String {
+    /// A fresh staging folder `.tmp-<name>-<pid>` beside `folder`. Its name is written into
+    /// the run's lock file, which the caller holds: the next process to take the lock
+    /// removes a staging folder left there by a process that died, without listing the
+    /// experiment folder (which holds thousands of runs in a large sweep).
+    static func makeStaging(for folder: String, lock: FileLock) throws -> String {
         let parent = (folder as NSString).deletingLastPathComponent
         let base = (folder as NSString).lastPathComponent
         try createDirectory(parent)
-        for entry in FileSystem.entries(of: parent) where entry.hasPrefix(".tmp-\(base)-") {
-            FileSystem.removeTree(parent + "/" + entry)
+        let previous = lock.note()
+        if previous.hasPrefix(".tmp-\(base)-"), !previous.contains("/") {
+            FileSystem.removeTree(parent + "/" + previous)
         }
-        let staging = parent + "/.tmp-\(base)-\(getpid())"
+        let name = ".tmp-\(base)-\(getpid())"
+        let staging = parent + "/" + name
+        FileSystem.removeTree(staging)
         try failing { () throws(FileError) in try FileSystem.makeDirectory(staging) }
+        lock.setNote(name)
         return staging
     }
 

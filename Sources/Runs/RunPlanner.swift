@@ -53,10 +53,11 @@ public enum RunPlanner {
     ) throws -> [PlannedRun] {
         var problems: [Diagnostic] = []
         var runs: [PlannedRun] = []
+        let limit = MemoryLimit.current()
         for point in plan.points {
             let spec = point.spec
             let records: [DatasetRecord]
-            switch checkData(of: point, data: data) {
+            switch checkData(of: point, data: data, limit: limit) {
             case .success(let r): records = r
             case .failure(let d):
                 problems += d.items
@@ -73,7 +74,7 @@ public enum RunPlanner {
                                      datasets: records, state: s,
                                      previousFinish: RunFiles.readManifest(inFolder: folder)?.finished)
                 if let train = try? data.dataset(spec.train, scale: spec.scale) {
-                    run.dualFits = dualFits(spec, train: train)
+                    run.dualFits = dualFits(spec, train: train, limit: limit)
                 }
                 runs.append(run)
             case .failure(let d):
@@ -88,7 +89,9 @@ public enum RunPlanner {
 
     /// Loads the data a point reads and checks it against the model: layer_dims[0] must be
     /// the number of features, and the test set must have as many as the training set.
-    static func checkData(of point: SweepPoint, data: DataStore) -> Result<[DatasetRecord], Diagnostics> {
+    static func checkData(
+        of point: SweepPoint, data: DataStore, limit: MemoryLimit
+    ) -> Result<[DatasetRecord], Diagnostics> {
         let spec = point.spec
         var records: [DatasetRecord] = []
         var problems: [Diagnostic] = []
@@ -101,7 +104,7 @@ public enum RunPlanner {
                     at: spec.locations["model.layer_dims"], key: "model.layer_dims",
                     hint: "set the first entry of layer_dims to \(train.features)"))
             }
-            problems += memoryProblems(spec, train: train)
+            problems += memoryProblems(spec, train: train, limit: limit)
             if let testSplit = spec.test {
                 let test = try data.summary(testSplit, scale: spec.scale)
                 records.append(DatasetRecord(split: "test", path: testSplit.path, sha256: test.sha256))
@@ -207,8 +210,9 @@ public enum RunPlanner {
 public func validateData(_ plan: Sweep) throws {
     let data = DataStore()
     var problems: [Diagnostic] = []
+    let limit = MemoryLimit.current()
     for point in plan.points {
-        if case .failure(let d) = RunPlanner.checkData(of: point, data: data) { problems += d.items }
+        if case .failure(let d) = RunPlanner.checkData(of: point, data: data, limit: limit) { problems += d.items }
     }
     problems = problems.uniqued()
     if !problems.isEmpty { throw Diagnostics(problems) }

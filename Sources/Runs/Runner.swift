@@ -16,16 +16,6 @@ public struct Shard: Equatable, Sendable, CustomStringConvertible {
         self.count = count
     }
 
-    /// Parses "I/N" with 1 <= I <= N.
-    public init(parsing text: String) throws {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
-            throw Diagnostic("expected I/N with 1 <= I <= N, e.g. --shard 2/4",
-                             at: .flag("--shard \(text)"), hint: "Slurm: --shard $((SLURM_ARRAY_TASK_ID+1))/$SLURM_ARRAY_TASK_COUNT")
-        }
-        self.init(index: i, count: n)
-    }
-
     public func contains(pointIndex k: Int) -> Bool { k % count == index - 1 }
     public var description: String { "\(index)/\(count)" }
 }
@@ -101,6 +91,9 @@ public struct Runner {
         let planned = try RunPlanner.plan(
             plan, resultsDirectory: options.resultsDirectory, force: options.force, data: data)
         let selected = planned.enumerated().filter { options.shard?.contains(pointIndex: $0.offset) ?? true }.map(\.element)
+        if let shard = options.shard, selected.isEmpty {
+            print("shard \(shard) has none of the \(planned.count) points of this sweep: nothing to do")
+        }
         let toRun = selected.filter { $0.state != .upToDate }
         let runner = Runner(options: options, totalRuns: toRun.count)
         let provenance = Provenance.current(command: options.commandLine, specFile: plan.base.specPath)

@@ -18,8 +18,9 @@ public enum SpecLoader {
     /// - Parameters:
     ///   - path: the spec file; errors name it as given, `ExperimentSpec.specPath` holds
     ///     it made absolute. Relative data paths in it start at its folder.
-    ///   - overrides: `KEY=VALUE` overrides (see `SpecOverride`). A swept KEY replaces
-    ///     its sweep list by the one value. Relative data paths in VALUE start at
+    ///   - overrides: `KEY=VALUE` overrides (see `SpecOverride`). A swept KEY is taken
+    ///     out of its sweep axis (a list, a range, a paired group, the random block, whose
+    ///     other keys keep their draws) and has the one value. Relative data paths in VALUE start at
     ///     `workingDirectory`. For the same KEY twice, the last wins.
     ///   - workingDirectory: where relative paths given on the command line start.
     ///   - checksDataFiles: whether each data file must exist and be readable; false reads
@@ -52,10 +53,10 @@ public enum SpecLoader {
         let root = try parseDocument(bytes, named: file, limits: limits)
         var diagnostics: [Diagnostic] = []
         let sets = overrides.compactMap { override($0, limits: limits, into: &diagnostics) }
-        var axes = sweepAxes(of: root, into: &diagnostics)
+        var axes = SweepGrammar.axes(of: root["sweep"], into: &diagnostics)
         var tree = root.removing(key: "sweep")
         for set in sets {
-            axes.removeAll { $0.key == set.key }
+            axes = axes.compactMap { $0.removing(key: set.key) }
             tree = tree.setting(set.value, at: set.key.split(separator: ".").map(String.init)[...])
         }
         let validator = SpecValidator(
@@ -160,7 +161,7 @@ public enum SpecLoader {
         }
     }
 
-    private static func unknownAssignableKey(_ key: String, at location: SourceLocation, context: String) -> Diagnostic {
+    static func unknownAssignableKey(_ key: String, at location: SourceLocation, context: String) -> Diagnostic {
         if (SpecSchema.keys.filter { !$0.isAssignable }.map(\.key) + ["sweep"]).contains(key) {
             let why = key == "name" ? ": it names the results folder, so every run of the spec would change folder" : ""
             return Diagnostic(
@@ -175,46 +176,15 @@ public enum SpecLoader {
 
     // MARK: Sweep
 
-    /// One key of `sweep:` and the values it takes.
-    private struct SweepAxis {
-        var key: String
-        var values: [YAMLNode]
-    }
-
-    private static func sweepAxes(of root: YAMLNode, into diagnostics: inout [Diagnostic]) -> [SweepAxis] {
-        guard let sweep = root["sweep"], !sweep.isNull else { return [] }
-        guard let pairs = sweep.mapping else {
-            diagnostics.append(
-                Diagnostic(
-                    "sweep: expected a mapping of dotted keys to lists of values, got \(sweep.summary)",
-                    at: sweep.location, key: "sweep", hint: SpecSchema.exampleHint(for: "sweep")))
-            return []
-        }
-        return pairs.compactMap { pair in
-            guard SpecSchema.assignableKeys.contains(pair.key) else {
-                diagnostics.append(unknownAssignableKey(pair.key, at: pair.keyLocation, context: "sweep"))
-                return nil
-            }
-            guard let values = pair.value.sequence, !values.isEmpty else {
-                diagnostics.append(
-                    Diagnostic(
-                        "sweep.\(pair.key): expected a non-empty list of values, got \(pair.value.summary)",
-                        at: pair.value.location, key: "sweep.\(pair.key)",
-                        hint: "write e.g. '\(pair.key): [first, second]'"))
-                return nil
-            }
-            return SweepAxis(key: pair.key, values: values)
-        }
-    }
-
-    /// Every point of the grid, validated; the validator collects the problems. A grid
+    /// Every point of the sweep, the product of its axes in the order written, the last
+    /// varying fastest; each validated, the validator collecting the problems. A sweep
     /// over `maxPoints` is reported and only its first point is checked.
     private static func expand(
         _ tree: YAMLNode, axes: [SweepAxis], setKeys: [String], sweepLocation: SourceLocation?,
         validator: SpecValidator, into diagnostics: inout [Diagnostic]
     ) -> [SweepPoint] {
         let (count, overflow) = axes.reduce((1, false)) { product, axis in
-            let (next, overflow) = product.0.multipliedReportingOverflow(by: axis.values.count)
+            let (next, overflow) = product.0.multipliedReportingOverflow(by: axis.count)
             return (next, product.1 || overflow)
         }
         var axes = axes
@@ -223,13 +193,16 @@ public enum SpecLoader {
                 Diagnostic(
                     "the sweep expands to more than \(maxPoints) points", at: sweepLocation, key: "sweep",
                     hint: "sweep fewer keys or values, or split the sweep into several specs"))
-            axes = axes.map { SweepAxis(key: $0.key, values: [$0.values[0]]) }
+            axes = axes.map(\.first)
         }
-        let assignedKeys = Set(axes.map(\.key) + setKeys).sorted()
-        return gridIndices(axes.map(\.values.count)).compactMap { indices in
+        let assignedKeys = Set(axes.flatMap(\.keys) + setKeys).sorted()
+        let paths = axes.map { $0.keys.map { $0.split(separator: ".").map(String.init)[...] } }
+        return gridIndices(axes.map(\.count)).compactMap { indices in
             var point = tree
-            for (axis, index) in zip(axes, indices) {
-                point = point.setting(axis.values[index], at: axis.key.split(separator: ".").map(String.init)[...])
+            for (axisIndex, index) in indices.enumerated() {
+                for (path, value) in zip(paths[axisIndex], axes[axisIndex].rows[index]) {
+                    point = point.setting(value, at: path)
+                }
             }
             guard let spec = validator.spec(from: point) else { return nil }
             let assignments = assignedKeys.map { key in
@@ -248,23 +221,27 @@ public enum SpecLoader {
         key.split(separator: ".").reduce(tree) { node, part in node?[String(part)] }
     }
 
-    /// A value listed twice in one sweep list would run the same point twice, into the
-    /// same folder; reported at the second.
+    /// Two positions of one axis with the same canonical values would run the same point
+    /// twice, into the same folder; reported at the second.
     private static func duplicateValues(in axes: [SweepAxis], of points: [SweepPoint]) -> [Diagnostic] {
         var stride = points.count
         var diagnostics: [Diagnostic] = []
         for axis in axes {
-            stride /= axis.values.count
-            var seen: [String: SourceLocation] = [:]
-            for (index, node) in axis.values.enumerated() {
-                let canonical = points[index * stride].assignments.first { $0.key == axis.key }?.value ?? ""
-                if let first = seen[canonical] {
-                    diagnostics.append(
-                        Diagnostic(
-                            "sweep.\(axis.key): the value \(canonical) is listed twice (first at \(first))",
-                            at: node.location, key: "sweep.\(axis.key)", hint: "remove one of them"))
+            stride /= axis.count
+            var seen: [[String]: Int] = [:]
+            var repeats: [(index: Int, first: Int, values: [String])] = []
+            for index in 0..<axis.count {
+                let assignments = points[index * stride].assignments
+                let values = axis.keys.map { key in assignments.first { $0.key == key }?.value ?? "" }
+                if let first = seen[values] {
+                    repeats.append((index, first, values))
+                } else {
+                    seen[values] = index
                 }
-                seen[canonical] = seen[canonical] ?? node.location
+            }
+            // Random points that repeat are one problem (the draws), reported once.
+            for found in axis.kind == .random ? Array(repeats.prefix(1)) : repeats {
+                diagnostics.append(axis.duplicate(found.index, of: found.first, values: found.values, repeats: repeats.count))
             }
         }
         return diagnostics

@@ -9,7 +9,11 @@ import Support
 extension SpecValidator {
     func name(_ node: YAMLNode) -> String? {
         guard let name = text(node, key: "name") else { return nil }
-        let isSafe = name.wholeMatch(of: #/[A-Za-z0-9._-]+/#) != nil && name != "." && name != ".."
+        // `[A-Za-z0-9._-]+` scalar by scalar: a Regex literal is compiled on every call, each sweep point.
+        let isSafe =
+            !name.isEmpty && name != "." && name != ".."
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+                || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }
         guard isSafe, name.count <= 100 else {
             fail(
                 node, key: "name", expected: "a name of at most 100 letters, digits, '.', '_' or '-'",

@@ -6,8 +6,9 @@ import Data
 /// A spec with no sweep and no override has one point with no assignments, whose results
 /// go in `results/<name>/`; otherwise each point has a folder of its own inside it.
 public struct Sweep: Equatable, Sendable {
-    /// The points in grid order: sweep keys in the order written, values in the order
-    /// written, the last key varying fastest. Never empty.
+    /// The points in the sweep's order: the product of its axes (a grid key, a paired
+    /// group, the random block) in the order written, the last varying fastest; within an
+    /// axis, its values in the order written, generated or drawn. Never empty.
     public var points: [SweepPoint]
 
     public init(points: [SweepPoint]) {

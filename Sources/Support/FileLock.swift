@@ -38,6 +38,20 @@ public final class FileLock {
         return nil
     }
 
+    /// A short note kept in the lock file for the next holder (what this holder was
+    /// doing, so that a successor can clean up after one that died); empty when none.
+    public func note() -> String {
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let count = (try? buffer.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: 0, into: $0) }) ?? 0
+        return String(decoding: buffer.prefix(count), as: UTF8.self)
+    }
+
+    /// Replaces the note (best effort: a note that cannot be written costs only cleanup).
+    public func setNote(_ text: String) {
+        _ = try? file.resize(to: 0)
+        _ = try? file.writeAll(toAbsoluteOffset: 0, Array(text.utf8))
+    }
+
     /// Releases the lock.
     public func release() {
         _ = flock(file.rawValue, LOCK_UN)

@@ -16,13 +16,13 @@ struct DnnRun: ParsableCommand {
             2 bad usage or an invalid spec (nothing was written).
             """,
         version: dnnRunVersion,
-        subcommands: [Run.self, Validate.self, Verify.self, Compare.self, Plot.self],
+        subcommands: [Run.self, Validate.self, Verify.self, Compare.self, Plot.self, Predict.self],
         defaultSubcommand: Run.self)
 
     /// Parses, runs, and exits with the documented statuses: ArgumentParser's usage errors
     /// become status 2 (its own default is 64).
     static func main() {
-        StandardStreams.prepare()
+        ProcessSetup.prepare()
         FrontEndOption.spelling = { "--\($0.rawValue)" }
         do {
             var command = try parseAsRoot()
@@ -66,7 +66,7 @@ struct Run: ParsableCommand {
     @Option(help: "BLAS threads per run (default: cores / jobs, so that jobs never oversubscribe the cores).")
     var blasThreads: Int?
 
-    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N).", valueName: "I/N"))
+    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the sweep (1 <= I <= N), or with 'slurm' this Slurm array task's slice.", valueName: "I/N|slurm"))
     var shard: String?
 
     @Flag(help: "Stop starting runs after the first one fails (runs in flight finish); exit 1 naming it.")
@@ -83,7 +83,7 @@ struct Run: ParsableCommand {
             throw Diagnostic("expected a positive number of threads",
                              at: .flag("--blas-threads \(blasThreads)"))
         }
-        let shard = try self.shard.map(Shard.init(parsing:))
+        let shard = try self.shard.map { try ShardOption.parse($0, environment: ProcessInfo.processInfo.environment) }.map { Shard(index: $0.index, count: $0.count) }
         let plan = try SpecLoader.load(path: spec, overrides: overrides.map(setOverride))
         var options = RunnerOptions(resultsDirectory: PathNames.absolute(results))
         options.force = force

@@ -6,7 +6,7 @@ import XCTest
 /// `manifest.json` and `metrics.json` byte for byte: the keys come from the types'
 /// `CodingKeys` through `JSONValueEncoder`, and the text must stay what 0.1 wrote
 /// (the expected texts are files 0.1 wrote, with the keys results format 2 added:
-/// results_format, files and provenance).
+/// results_format, files and provenance, and input_shape and classes for predict).
 final class RunFilesJSONTests: XCTestCase {
     func testManifestText() throws {
         let manifest = Manifest(
@@ -51,7 +51,9 @@ final class RunFilesJSONTests: XCTestCase {
               "finished": "2026-11-29T23:31:27Z",
               "iterations_completed": 2500,
               "error": null,
-              "provenance": null
+              "provenance": null,
+              "input_shape": null,
+              "classes": null
             }
 
             """)
@@ -80,7 +82,9 @@ final class RunFilesJSONTests: XCTestCase {
               "finished": "2026-11-29T23:31:28Z",
               "iterations_completed": 7,
               "error": "the cost became NaN at iteration 7; the learning rate \\"10.0\\" is probably too large",
-              "provenance": null
+              "provenance": null,
+              "input_shape": null,
+              "classes": null
             }
 
             """)

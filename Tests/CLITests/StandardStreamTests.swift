@@ -41,3 +41,25 @@ final class StandardStreamTests: XCTestCase {
         XCTAssertEqual(try status([spec.path], redirections: "2>/dev/full >/dev/full", in: dir), 1)
     }
 }
+
+/// Limits of the process: a file-size limit is reported like a full disk.
+final class ProcessLimitTests: XCTestCase {
+    func testAFileSizeLimitIsAnIOErrorNotASignal() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // 4 blocks of 512 bytes: parameters.json of [6, 200, 1] is larger.
+        process.arguments = ["-c", "ulimit -f 4; exec '\(dnnRunExecutable().path)' '\(spec.path)' --quiet --set 'model.layer_dims=[6, 200, 1]'"]
+        process.currentDirectoryURL = dir
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, "not killed by SIGXFSZ")
+        XCTAssertEqual(process.terminationStatus, 1, text)
+        XCTAssertTrue(text.contains("File too large"), text)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results/toy/model.layer_dims=6x200x1").path))
+    }
+}

@@ -9,12 +9,13 @@ let specLocation = SourceLocation.file(path: "cat.yaml", line: 4, column: 10)
 
 /// Loads `path` as a split written at `specLocation`.
 func load(
-    _ path: String, x: String? = nil, y: String? = nil, labelColumn: Int = -1, header: Bool = true, scale: Double = 1
+    _ path: String, x: String? = nil, y: String? = nil, labelColumn: Int = -1, header: Bool = true, scale: Double = 1,
+    memoryLimit: MemoryLimit = .current()
 ) throws(Diagnostic) -> Dataset {
     let split = DataSplit(
         path: path, format: DataSplit.format(ofPath: path), x: x, y: y, labelColumn: labelColumn, header: header,
         location: specLocation)
-    return try Dataset(contentsOf: split, scale: scale)
+    return try Dataset(contentsOf: split, scale: scale, memoryLimit: memoryLimit)
 }
 
 /// Asserts that `body` throws a `Diagnostic` at `specLocation` whose text contains every

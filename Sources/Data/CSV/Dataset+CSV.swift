@@ -8,20 +8,12 @@ extension Dataset {
     /// feature; the first row skipped when `header` is true.
     ///
     /// Errors point at the offending cell as `PATH:LINE:COLUMN`: a row of another length
-    /// than the first, a cell that is not a number, a NaN or infinite feature, a label
-    /// other than 0 or 1; and at the first row for a label column out of range.
+    /// than the first, a cell that is not a number (or holds a NUL byte), a NaN or
+    /// infinite feature, a label other than 0 or 1; and at the first row for a label
+    /// column out of range or more features than any model takes.
     static func readCSV(
-        _ file: DataFile, labelColumn: Int, header: Bool, scale: Double
+        _ file: DataFile, _ contents: [UInt8], labelColumn: Int, header: Bool, scale: Double
     ) throws(Diagnostic) -> (X: Matrix, Y: Matrix) {
-        guard file.size <= maximumFeatureBytes else {
-            throw file.error(
-                "is \(byteCountText(Double(file.size))); CSV files of up to "
-                    + "\(byteCountText(Double(maximumFeatureBytes))) are read",
-                hint: "train on a smaller sample of the data, or store it as HDF5")
-        }
-        guard let contents = try? FileSystem.readRegularFile(at: file.path, atMost: maximumFeatureBytes) else {
-            throw file.error("cannot be read")
-        }
         var rows = CSVReader(contents)
         guard let first = rows.next() else { throw file.error("is empty; expected one example per row") }
         if header, first.fields.allSatisfy({ Double($0.text) != nil }) {
@@ -122,12 +114,28 @@ private struct CSVTable {
                 line: row.line, column: 1, "label_column \(labelColumn) is out of range for rows of \(count) columns",
                 hint: "use 0 to \(count - 1), or -1 to -\(count) counting from the end")
         }
+        guard count - 1 <= Dataset.maximumFeatures else {
+            throw file.error(
+                line: row.line, column: row.fields[Dataset.maximumFeatures + 1].column,
+                "rows of \(count) columns: \(count - 1) features, more than any model takes "
+                    + "(at most \(Dataset.maximumFeatures))",
+                hint: "check label_column and header, and that the file is one example per row "
+                    + "(a transposed table has one row per feature)")
+        }
         width = count
         labelIndex = index
     }
 
     /// The value of a cell that must be a number.
     private func number(_ field: CSVReader.Field, line: Int) throws(Diagnostic) -> Double {
+        // Swift's parser, like strtod, stops at a NUL byte: "1\0 99" would read as 1.
+        if let nul = field.text.utf8.firstIndex(of: 0) {
+            let offset = field.text.utf8.distance(from: field.text.utf8.startIndex, to: nul)
+            throw file.error(
+                line: line, column: field.column + offset,
+                "a NUL byte inside a cell ('\(field.text)'); expected a number",
+                hint: "the file holds binary data: export it again as text")
+        }
         if let value = Double(field.text) { return value }
         let what = field.text.isEmpty ? "an empty cell" : "'\(field.text)'"
         throw file.error(

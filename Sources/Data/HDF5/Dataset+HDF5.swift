@@ -10,37 +10,63 @@ extension Dataset {
     /// (m, 1), each 0 or 1. Shapes, types and sizes are all checked before the features
     /// are read in one pass into the (n_x, m) layout.
     static func readHDF5(
-        _ file: DataFile, x: String?, y: String?, scale: Double
+        _ file: DataFile, _ contents: [UInt8], x: String?, y: String?, scale: Double, memoryLimit: MemoryLimit
     ) throws(Diagnostic) -> (X: Matrix, Y: Matrix) {
-        try withHDF5 { () throws(Diagnostic) -> (X: Matrix, Y: Matrix) in
-            let reader = try HDF5SplitReader(file)
-            let (xName, yName) = try reader.datasetNames(x: x, y: y)
-            let features = try reader.featuresDataset(xName)
-            let Y = try reader.readLabels(yName, examples: features.examples, xName: xName)
-            let X = try reader.readFeatures(features, scale: scale)
-            return (X, Y)
+        // libhdf5 reads `contents` in place: everything opened from it is closed before
+        // this closure returns.
+        let result = contents.withUnsafeBytes { bytes -> Result<(X: Matrix, Y: Matrix), Diagnostic> in
+            do throws(Diagnostic) {
+                return .success(try withHDF5 { () throws(Diagnostic) -> (X: Matrix, Y: Matrix) in
+                    let reader = try HDF5SplitReader(file, bytes: bytes, memoryLimit: memoryLimit)
+                    let (xName, yName) = try reader.datasetNames(x: x, y: y)
+                    let features = try reader.featuresDataset(xName)
+                    let Y = try reader.readLabels(yName, examples: features.examples, xName: xName)
+                    let X = try reader.readFeatures(features, scale: scale)
+                    return (X, Y)
+                })
+            } catch {
+                return .failure(error)
+            }
         }
+        return try result.get()
     }
 }
 
 /// Reads one split from an open HDF5 file, turning every failure into a diagnostic that
 /// names the file and the dataset. Used only while holding the libhdf5 lock.
-private struct HDF5SplitReader {
+struct HDF5SplitReader {
     let file: DataFile
     let hdf5: HDF5File
+    /// Bytes of the file, all held in memory while it is read.
+    let fileBytes: Int
+    let memoryLimit: MemoryLimit
     /// The datasets of the root group, for defaults and for listings in errors.
     let rootDatasets: [String]
+    /// The external links of the root group, which a default could name.
+    let rootExternalLinks: [String]
 
-    init(_ file: DataFile) throws(Diagnostic) {
+    init(_ file: DataFile, bytes: UnsafeRawBufferPointer, memoryLimit: MemoryLimit) throws(Diagnostic) {
         self.file = file
-        guard HDF5File.hasSignature(atPath: file.path) else {
+        self.memoryLimit = memoryLimit
+        fileBytes = bytes.count
+        guard HDF5File.hasSignature(bytes) else {
             throw file.error(
                 "is not an HDF5 file",
                 hint: "HDF5 files begin with the bytes \\x89HDF; a CSV file needs a .csv extension")
         }
         do throws(HDF5Error) {
-            hdf5 = try HDF5File(readingAtPath: file.path)
-            rootDatasets = try hdf5.rootDatasetNames()
+            hdf5 = try HDF5File(bytes: bytes, name: file.path)
+            var datasets: [String] = []
+            var externalLinks: [String] = []
+            for name in try hdf5.rootLinkNames() {
+                switch hdf5.objectKind(at: name) {
+                case .dataset: datasets.append(name)
+                case .externalLink: externalLinks.append(name)
+                case .missing, .other: break
+                }
+            }
+            rootDatasets = datasets
+            rootExternalLinks = externalLinks
         } catch {
             throw file.corrupt(error)
         }
@@ -56,10 +82,15 @@ private struct HDF5SplitReader {
     }
 
     /// `name`, once it is known to name a dataset.
-    private func checkedName(_ name: String) throws(Diagnostic) -> String {
+    func checkedName(_ name: String) throws(Diagnostic) -> String {
         switch hdf5.objectKind(at: name) {
         case .dataset:
             return name
+        case .externalLink(let link, let target, let object):
+            throw file.error(
+                "'\(link)' is an external link to '\(object)' in '\(target)'; dnn-run reads only the data file itself, "
+                    + "so that what it hashes is all it reads",
+                hint: "copy the linked dataset into this file (h5py: f.copy(...) or h5copy), or name the other file as the data")
         case .other:
             throw file.error("'\(name)' is not a dataset (a group?); \(listing())")
         case .missing:
@@ -71,11 +102,11 @@ private struct HDF5SplitReader {
 
     /// The one root dataset named `x` or `…_x` ignoring case (for `suffix` "x"), else an
     /// error listing the datasets there are.
-    private func defaultName(suffix: String, role: String) throws(Diagnostic) -> String {
-        let candidates = rootDatasets.filter {
+    func defaultName(suffix: String, role: String) throws(Diagnostic) -> String {
+        let candidates = (rootDatasets + rootExternalLinks).sorted().filter {
             $0.lowercased() == suffix || $0.lowercased().hasSuffix("_" + suffix)
         }
-        if candidates.count == 1 { return candidates[0] }
+        if candidates.count == 1 { return try checkedName(candidates[0]) }
         let problem = candidates.isEmpty
             ? "has no dataset named '*_\(suffix)' to take the \(role) from"
             : "has several datasets that could hold the \(role) (\(quotedList(candidates)))"
@@ -85,7 +116,7 @@ private struct HDF5SplitReader {
     }
 
     /// "its datasets: 'a' (209, 64, 64, 3) uint8, 'b' (209,) int64", for error messages.
-    private func listing() -> String {
+    func listing() -> String {
         if rootDatasets.isEmpty { return "it has no datasets at its root" }
         let described = rootDatasets.map { name in
             guard let dataset = try? hdf5.openDataset(name),
@@ -104,12 +135,21 @@ private struct HDF5SplitReader {
         let dataset: HDF5Dataset
         let elementType: HDF5ElementType
         let shape: [Int]
+        /// Examples read at a time: whole chunks along the first dimension, when chunked.
+        let blockExamples: Int
         var examples: Int { shape[0] }
         var features: Int { shape.dropFirst().reduce(1, *) }
     }
 
+    /// Bytes of examples read at a time into a buffer before they are converted into the
+    /// float64 matrix (rounded up to whole chunks): the features are held once, as the
+    /// matrix, not twice.
+    static let blockBytes = 16 << 20
+
     /// Opens the examples dataset and checks it can be read: numeric, at least one example
-    /// and one feature, and a size the file and memory can hold.
+    /// and one feature, no more features than any model takes, values written and in the
+    /// file, and a size the file and memory can hold. A compressed dataset is judged by
+    /// its decompressed size before anything is decompressed.
     func featuresDataset(_ name: String) throws(Diagnostic) -> FeaturesDataset {
         let (dataset, datatype, elementType, shape) = try openNumeric(name)
         let m = shape[0]
@@ -121,18 +161,48 @@ private struct HDF5SplitReader {
             n = product
         }
         guard n > 0 else { throw file.error("dataset '\(name)' has 0 features (shape \(shapeText(shape)))") }
+        guard n <= Dataset.maximumFeatures else {
+            throw file.error(
+                "dataset '\(name)' of shape \(shapeText(shape)) has \(n) features per example, more than any model "
+                    + "takes (at most \(Dataset.maximumFeatures))",
+                hint: "the first dimension must count the examples: check that the dataset is not transposed")
+        }
         let (elements, overflow) = m.multipliedReportingOverflow(by: n)
         guard !overflow, elements <= maximumFeatureBytes / 8 else { throw tooLarge(name, shape) }
+        try checkWritten(dataset, shape)
         let storedBytes = elements * datatype.size
-        let filtered: Bool
-        do throws(HDF5Error) { filtered = try dataset.isFiltered() } catch { throw file.corrupt(error) }
-        if !filtered && storedBytes > file.size {
+        let filters: [String]
+        let chunk: Int?
+        do throws(HDF5Error) {
+            filters = try dataset.filters()
+            chunk = try dataset.chunkExamples(rank: shape.count)
+        } catch {
+            throw file.corrupt(error)
+        }
+        if filters.isEmpty && storedBytes > file.size {
             throw file.error(
                 "dataset '\(name)' of shape \(shapeText(shape)) claims \(byteCountText(Double(storedBytes))) "
                     + "but the whole file holds \(byteCountText(Double(file.size))); it is truncated or corrupt",
                 hint: "download or export the file again")
         }
-        return FeaturesDataset(dataset: dataset, elementType: elementType, shape: shape)
+
+        // Memory: the float64 matrix, one block of examples at the file's width, the
+        // labels, and the file's bytes (held while it is read).
+        var block = max(1, HDF5SplitReader.blockBytes / max(1, n * elementType.size))
+        if let chunk { block = (block + chunk - 1) / chunk * chunk }
+        block = min(block, m)
+        let needed = 8 * Double(elements) + Double(block * n * elementType.size) + 8 * Double(m) + Double(fileBytes)
+        if needed > memoryLimit.bytes {
+            let stored = filters.isEmpty
+                ? ""
+                : " (\(filters.joined(separator: "+"))-compressed, \(byteCountText(Double(storedBytes))) decompressed)"
+            throw file.error(
+                "dataset '\(name)' of shape \(shapeText(shape)) \(datatype.typeName)\(stored): reading it needs about "
+                    + "\(byteCountText(needed)) (the features as float64, a block being converted and the file), "
+                    + "but \(memoryLimit.describe { byteCountText($0) })",
+                hint: "train on a smaller sample of the data, or raise the limit")
+        }
+        return FeaturesDataset(dataset: dataset, elementType: elementType, shape: shape, blockExamples: block)
     }
 
     /// The error for a shape whose features would not fit in `maximumFeatureBytes`.
@@ -149,30 +219,51 @@ private struct HDF5SplitReader {
     func readFeatures(_ features: FeaturesDataset, scale: Double) throws(Diagnostic) -> Matrix {
         let (m, n) = (features.examples, features.features)
         let type = features.elementType
-        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: m * n * type.size, alignment: 8)
+        let block = features.blockExamples
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: block * n * type.size, alignment: 8)
         defer { raw.deallocate() }
-        do throws(HDF5Error) {
-            try features.dataset.read(as: type.memoryType, into: raw.baseAddress!)
-        } catch {
-            throw file.corrupt(error)
-        }
 
-        func convert<Element>(_: Element.Type, _ toDouble: (Element) -> Double) -> (matrix: Matrix, allFinite: Bool) {
+        func fill<Element>(
+            _: Element.Type, _ destination: UnsafeMutablePointer<Double>, _ examples: Range<Int>,
+            _ toDouble: (Element) -> Double
+        ) -> Bool {
             let elements = raw.bindMemory(to: Element.self)
-            return featureMatrix(examples: m, features: n, from: elements.baseAddress!, scale: scale, toDouble: toDouble)
+            return fillFeatures(
+                destination, examples: m, features: n, block: examples, from: elements.baseAddress!, scale: scale,
+                toDouble: toDouble)
         }
-        let (X, allFinite) = switch type {
-        case .int8: convert(Int8.self) { Double($0) }
-        case .uint8: convert(UInt8.self) { Double($0) }
-        case .int16: convert(Int16.self) { Double($0) }
-        case .uint16: convert(UInt16.self) { Double($0) }
-        case .int32: convert(Int32.self) { Double($0) }
-        case .uint32: convert(UInt32.self) { Double($0) }
-        case .int64: convert(Int64.self) { Double($0) }
-        case .uint64: convert(UInt64.self) { Double($0) }
-        case .float32: convert(Float.self) { Double($0) }
-        case .float64: convert(Double.self) { $0 }
+        var failure: HDF5Error?
+        var allFinite = true
+        let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
+            initialized = n * m  // Double needs no initialization to be released
+            let out = destination.baseAddress!
+            for first in stride(from: 0, to: m, by: block) {
+                let examples = first..<min(first + block, m)
+                do throws(HDF5Error) {
+                    try features.dataset.read(
+                        as: type.memoryType, examples: first, count: examples.count, shape: features.shape,
+                        into: raw.baseAddress!)
+                } catch {
+                    failure = error
+                    return
+                }
+                let finite = switch type {
+                case .int8: fill(Int8.self, out, examples) { Double($0) }
+                case .uint8: fill(UInt8.self, out, examples) { Double($0) }
+                case .int16: fill(Int16.self, out, examples) { Double($0) }
+                case .uint16: fill(UInt16.self, out, examples) { Double($0) }
+                case .int32: fill(Int32.self, out, examples) { Double($0) }
+                case .uint32: fill(UInt32.self, out, examples) { Double($0) }
+                case .int64: fill(Int64.self, out, examples) { Double($0) }
+                case .uint64: fill(UInt64.self, out, examples) { Double($0) }
+                case .float32: fill(Float.self, out, examples) { Double($0) }
+                case .float64: fill(Double.self, out, examples) { $0 }
+                }
+                allFinite = allFinite && finite
+            }
         }
+        if let failure { throw file.corrupt(failure) }
+        let X = Matrix(rows: n, cols: m, storage: storage)
         if !allFinite, let bad = firstNonFiniteFeature(in: X) {
             throw file.error(
                 "dataset '\(features.dataset.name)' has \(bad.value) at example \(bad.example), feature \(bad.feature)"
@@ -197,6 +288,7 @@ private struct HDF5SplitReader {
                 "dataset '\(name)' has \(count) labels but dataset '\(xName)' has \(m) examples",
                 hint: "take the examples and labels from the same split")
         }
+        try checkWritten(dataset, shape)
         let labels: [Double]
         do throws(HDF5Error) { labels = try dataset.readAsDoubles(count: m) } catch { throw file.corrupt(error) }
         if let example = labels.firstIndex(where: { $0 != 0 && $0 != 1 }) {
@@ -221,6 +313,7 @@ private struct HDF5SplitReader {
         } catch {
             throw file.corrupt(error)
         }
+        try checkStorage(dataset)
         guard let elementType = datatype.elementType else {
             throw file.error(
                 "dataset '\(name)' holds \(datatype.typeName) values; expected a numeric dataset",
@@ -230,6 +323,46 @@ private struct HDF5SplitReader {
             throw file.error("dataset '\(name)' is a scalar; expected an array with one entry per example")
         }
         return (dataset, datatype, elementType, shape)
+    }
+}
+
+extension HDF5SplitReader {
+    /// Refuses a dataset whose values are kept outside this file (external storage, a
+    /// virtual dataset), naming where they are: reading them would read files the spec
+    /// does not name and the manifest does not hash (or hang, on a FIFO).
+    fileprivate func checkStorage(_ dataset: HDF5Dataset) throws(Diagnostic) {
+        let storage: HDF5Dataset.Storage
+        do throws(HDF5Error) { storage = try dataset.storage() } catch { throw file.corrupt(error) }
+        let hint = "store the values inside the file (h5py: create the dataset from the array itself, "
+            + "without external= or a VirtualLayout)"
+        switch storage {
+        case .inFile:
+            return
+        case .external(let files):
+            throw file.error(
+                "dataset '\(dataset.name)' keeps its values outside this file, in \(quotedList(files)) "
+                    + "(external storage); dnn-run reads only the data file itself, so that what it hashes is all it reads",
+                hint: hint)
+        case .virtual(let sources):
+            let described = sources.prefix(3).map { "'\($0.dataset)' in '\($0.file == "." ? file.path : $0.file)'" }
+            throw file.error(
+                "dataset '\(dataset.name)' is a virtual dataset whose values come from "
+                    + described.joined(separator: ", ") + (sources.count > 3 ? " and \(sources.count - 3) more" : "")
+                    + "; dnn-run reads only the data file itself, so that what it hashes is all it reads",
+                hint: hint)
+        }
+    }
+
+    /// Refuses a dataset that was declared but never written: reading it would give
+    /// nothing but its fill value.
+    fileprivate func checkWritten(_ dataset: HDF5Dataset, _ shape: [Int]) throws(Diagnostic) {
+        let written: Bool
+        do throws(HDF5Error) { written = try dataset.hasStorage() } catch { throw file.corrupt(error) }
+        guard !written else { return }
+        throw file.error(
+            "dataset '\(dataset.name)' has no data written: its shape \(shapeText(shape)) is declared but no values "
+                + "were ever stored in the file",
+            hint: "write the values (h5py: f['\(dataset.name)'][...] = array) and close the file, or export it again")
     }
 }
 
@@ -243,7 +376,7 @@ extension DataFile {
 }
 
 /// A shape as numpy prints it: (209, 64, 64, 3), or (209,) for one dimension.
-private func shapeText(_ shape: [Int]?) -> String {
+func shapeText(_ shape: [Int]?) -> String {
     guard let shape else { return "()" }
     return shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
 }

@@ -10,7 +10,7 @@ final class HDF5Dataset {
     private let file: HDF5File
 
     init(in file: HDF5File, named name: String) throws(HDF5Error) {
-        handle = try HDF5Handle(H5Dopen2(file.id, name, dnn_h5p_default()), .dataset, orThrow: "cannot open dataset '\(name)'")
+        handle = try HDF5Handle(H5Dopen2(file.id, name, file.access.id), .dataset, orThrow: "cannot open dataset '\(name)'")
         self.name = name
         self.file = file
     }
@@ -37,12 +37,119 @@ final class HDF5Dataset {
         try HDF5Datatype(of: self)
     }
 
-    /// Whether the data passes through filters (compression, checksums) on its way to
-    /// disk, so the bytes it holds in the file may be fewer than its elements' bytes.
-    func isFiltered() throws(HDF5Error) -> Bool {
-        let properties = try HDF5Handle(
+    /// The dataset's creation properties: layout, filters, external files.
+    private func creationProperties() throws(HDF5Error) -> HDF5Handle {
+        try HDF5Handle(
             H5Dget_create_plist(id), .propertyList, orThrow: "cannot read the properties of dataset '\(name)'")
-        return H5Pget_nfilters(properties.id) > 0
+    }
+
+    /// Where a dataset's values are kept.
+    enum Storage: Equatable {
+        /// In this file (contiguous, chunked or compact).
+        case inFile
+        /// In other files, by name (HDF5 external raw storage, h5py's `external=`).
+        case external(files: [String])
+        /// Mapped from datasets of (possibly) other files: (file, dataset) pairs, the file
+        /// "." meaning this one.
+        case virtual(sources: [(file: String, dataset: String)])
+
+        static func == (a: Storage, b: Storage) -> Bool {
+            switch (a, b) {
+            case (.inFile, .inFile): return true
+            case (.external(let x), .external(let y)): return x == y
+            case (.virtual(let x), .virtual(let y)): return x.map { [$0.file, $0.dataset] } == y.map { [$0.file, $0.dataset] }
+            default: return false
+            }
+        }
+    }
+
+    /// Where the values are kept, read from the creation properties only (nothing of the
+    /// values is touched).
+    func storage() throws(HDF5Error) -> Storage {
+        let properties = try creationProperties()
+        let externalCount = H5Pget_external_count(properties.id)
+        guard externalCount >= 0 else { throw HDF5Error("cannot read the storage of dataset '\(name)'") }
+        if externalCount > 0 {
+            var files: [String] = []
+            for index in 0..<UInt32(externalCount) {
+                var buffer = [CChar](repeating: 0, count: 4097)
+                var offset: off_t = 0
+                var size: hsize_t = 0
+                let ok = H5Pget_external(properties.id, index, buffer.count - 1, &buffer, &offset, &size) >= 0
+                files.append(ok ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?")
+            }
+            H5Eclear2(dnn_h5e_default())
+            return .external(files: files)
+        }
+        if H5Pget_layout(properties.id) == H5D_VIRTUAL {
+            var count = 0
+            guard H5Pget_virtual_count(properties.id, &count) >= 0 else {
+                throw HDF5Error("cannot read the mappings of virtual dataset '\(name)'")
+            }
+            var sources: [(file: String, dataset: String)] = []
+            for index in 0..<count {
+                func text(_ get: (UnsafeMutablePointer<CChar>?, Int) -> Int) -> String {
+                    let length = get(nil, 0)
+                    guard length >= 0 else { return "?" }
+                    var buffer = [CChar](repeating: 0, count: length + 1)
+                    _ = get(&buffer, buffer.count)
+                    return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                }
+                sources.append((
+                    file: text { H5Pget_virtual_filename(properties.id, index, $0, $1) },
+                    dataset: text { H5Pget_virtual_dsetname(properties.id, index, $0, $1) }))
+            }
+            H5Eclear2(dnn_h5e_default())
+            return .virtual(sources: sources)
+        }
+        return .inFile
+    }
+
+    /// Whether any storage was ever allocated for the values: false for a dataset that
+    /// was declared (a shape and a type) but never written.
+    func hasStorage() throws(HDF5Error) -> Bool {
+        var status = H5D_SPACE_STATUS_ERROR
+        guard H5Dget_space_status(id, &status) >= 0 else {
+            throw HDF5Error("cannot read the allocation of dataset '\(name)'")
+        }
+        return status != H5D_SPACE_STATUS_NOT_ALLOCATED
+    }
+
+    /// The filters the data passes through on its way to disk (compression, checksums),
+    /// by name: "gzip", "szip", "shuffle", "fletcher32", "scaleoffset", "nbit", or
+    /// "filter N" for a third-party one. With any, the bytes a dataset holds in the file
+    /// may be far fewer than its elements' bytes.
+    func filters() throws(HDF5Error) -> [String] {
+        let properties = try creationProperties()
+        let count = H5Pget_nfilters(properties.id)
+        guard count >= 0 else { throw HDF5Error("cannot read the filters of dataset '\(name)'") }
+        return (0..<UInt32(count)).map { index in
+            var flags: UInt32 = 0
+            var elements = 0
+            var config: UInt32 = 0
+            let filter = H5Pget_filter2(properties.id, index, &flags, &elements, nil, 0, nil, &config)
+            switch filter {
+            case H5Z_FILTER_DEFLATE: return "gzip"
+            case H5Z_FILTER_SZIP: return "szip"
+            case H5Z_FILTER_SHUFFLE: return "shuffle"
+            case H5Z_FILTER_FLETCHER32: return "fletcher32"
+            case H5Z_FILTER_NBIT: return "nbit"
+            case H5Z_FILTER_SCALEOFFSET: return "scaleoffset"
+            default: return "filter \(filter)"
+            }
+        }
+    }
+
+    /// For a chunked dataset, the chunk's extent along the first dimension (examples);
+    /// nil for contiguous and compact ones.
+    func chunkExamples(rank: Int) throws(HDF5Error) -> Int? {
+        let properties = try creationProperties()
+        guard H5Pget_layout(properties.id) == H5D_CHUNKED, rank > 0 else { return nil }
+        var dims = [hsize_t](repeating: 0, count: rank)
+        guard H5Pget_chunk(properties.id, Int32(rank), &dims) == rank, let first = Int(exactly: dims[0]), first > 0 else {
+            throw HDF5Error("cannot read the chunks of dataset '\(name)'")
+        }
+        return first
     }
 
     /// Reads every element converted to float64; the dataset must hold `count` elements.
@@ -55,10 +162,25 @@ final class HDF5Dataset {
         return values
     }
 
-    /// Reads every element, converted by libhdf5 to `memoryType`, into `buffer`, which
-    /// must hold the dataset's element count times the memory type's size.
-    func read(as memoryType: hid_t, into buffer: UnsafeMutableRawPointer) throws(HDF5Error) {
-        guard H5Dread(id, memoryType, dnn_h5s_all(), dnn_h5s_all(), dnn_h5p_default(), buffer) >= 0 else {
+    /// Reads `count` examples from `first` on (whole slices along the first dimension,
+    /// of `shape`), converted by libhdf5 to `memoryType`, into `buffer`, which must hold
+    /// that many elements of the memory type.
+    func read(
+        as memoryType: hid_t, examples first: Int, count: Int, shape: [Int], into buffer: UnsafeMutableRawPointer
+    ) throws(HDF5Error) {
+        let fileSpace = try HDF5Handle(H5Dget_space(id), .dataspace, orThrow: "cannot read the shape of dataset '\(name)'")
+        var start = [hsize_t](repeating: 0, count: shape.count)
+        var extent = shape.map { hsize_t($0) }
+        start[0] = hsize_t(first)
+        extent[0] = hsize_t(count)
+        guard H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, start, nil, extent, nil) >= 0 else {
+            throw HDF5Error("cannot select examples of dataset '\(name)'")
+        }
+        // The memory space has the selection's own shape, so that libhdf5 copies whole
+        // runs rather than mapping element by element between two shapes.
+        let memorySpace = try HDF5Handle(
+            H5Screate_simple(Int32(extent.count), extent, nil), .dataspace, orThrow: "cannot make a dataspace")
+        guard H5Dread(id, memoryType, memorySpace.id, fileSpace.id, dnn_h5p_default(), buffer) >= 0 else {
             throw HDF5Error("cannot read dataset '\(name)'")
         }
     }

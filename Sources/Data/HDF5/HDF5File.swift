@@ -48,64 +48,139 @@ func withHDF5<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
     return try body()
 }
 
-/// An HDF5 file open for reading; closed when released.
+/// An HDF5 file open for reading from an image of its bytes in memory; closed when
+/// released.
+///
+/// libhdf5 opens the bytes the caller read and hashed (the core driver over a file image,
+/// without copying them), never the path: the data read and the hash recorded come from
+/// the same bytes even if the file is replaced or rewritten meanwhile. External links are
+/// never followed (every name is looked up through access properties that refuse them),
+/// so nothing outside those bytes is read through a link.
 final class HDF5File {
-    private let handle: HDF5Handle
+    private var handle: HDF5Handle!
     var id: hid_t { handle.id }
+    /// Dataset (and link) access properties that refuse to traverse external links.
+    let access: HDF5Handle
+    /// The bytes libhdf5 reads, owned here so that they outlive the file.
+    /// Where libhdf5 finds the bytes (the caller's), for the file-image callbacks.
+    private let imageInfo: UnsafeMutablePointer<dnn_file_image>
 
-    /// Whether the file at `path` starts with the HDF5 signature.
-    static func hasSignature(atPath path: String) -> Bool {
-        let result = H5Fis_hdf5(path)
-        H5Eclear2(dnn_h5e_default())
-        return result > 0
+    /// The offsets at which an HDF5 file may begin (after a user block): 0, 512, 1024,
+    /// 2048, ... The signature is 8 bytes, `\x89HDF\r\n\x1a\n`.
+    static func hasSignature(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+        var offset = 0
+        while offset + signature.count <= bytes.count {
+            if signature.indices.allSatisfy({ bytes[offset + $0] == signature[$0] }) { return true }
+            offset = offset == 0 ? 512 : offset * 2
+        }
+        return false
     }
 
-    /// Opens the file at `path` read-only.
-    ///
-    /// File locking is best effort (as `HDF5_USE_FILE_LOCKING=BEST_EFFORT`): a shared lock
-    /// where the file system supports one, and reading anyway where it does not (some NFS
-    /// and cluster file systems), rather than failing with "unable to lock file".
-    init(readingAtPath path: String) throws(HDF5Error) {
-        let access = try HDF5Handle(
+    /// Opens an HDF5 file from `bytes`, all of its contents, without copying them; `name`
+    /// (its path, a regular file) is only a label for libhdf5. The bytes must stay alive and unchanged
+    /// until the file and every dataset opened from it are released.
+    init(bytes: UnsafeRawBufferPointer, name: String) throws(HDF5Error) {
+        access = try HDF5Handle(
+            dnn_dataset_access_without_external_links(), .propertyList,
+            orThrow: "cannot create dataset access properties")
+        imageInfo = .allocate(capacity: 1)
+        imageInfo.initialize(to: dnn_file_image(buffer: UnsafeMutableRawPointer(mutating: bytes.baseAddress),
+                                                size: bytes.count))
+        // From here on a failure releases the object through deinit.
+        let properties = try HDF5Handle(
             H5Pcreate(dnn_h5p_file_access()), .propertyList, orThrow: "cannot create file access properties")
-        H5Pset_file_locking(access.id, true, true)
-        handle = try HDF5Handle(H5Fopen(path, dnn_h5f_acc_rdonly(), access.id), .file, orThrow: "cannot open the file")
+        guard dnn_set_file_image(properties.id, imageInfo) >= 0 else {
+            throw HDF5Error("cannot hand the file's bytes to libhdf5")
+        }
+        // libhdf5 refuses to open an image under a name that exists on disk (it guards a
+        // backing store this reader does not use): a name inside the file, which the
+        // file system cannot have, keeps the path readable in its messages.
+        let label = name + "/in-memory-image"
+        handle = try HDF5Handle(H5Fopen(label, dnn_h5f_acc_rdonly(), properties.id), .file, orThrow: "cannot open the file")
     }
 
-    /// The names of the datasets in the root group, in name order (groups and other
-    /// objects left out).
+    deinit {
+        handle = nil  // closes the file before the callbacks' data goes
+        imageInfo.deallocate()
+    }
+
+    /// The names of the datasets in the root group, in name order (groups, links to
+    /// other files and other objects left out).
     func rootDatasetNames() throws(HDF5Error) -> [String] {
+        try rootLinkNames().filter { objectKind(at: $0) == .dataset }
+    }
+
+    /// The names of every link in the root group, in name order.
+    func rootLinkNames() throws(HDF5Error) -> [String] {
         var info = H5G_info_t()
         guard H5Gget_info(id, &info) >= 0 else { throw HDF5Error("cannot read the root group") }
         var names: [String] = []
         for index in 0..<info.nlinks {
-            let length = H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, dnn_h5p_default())
+            let length = H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, access.id)
             guard length >= 0 else { throw HDF5Error("cannot read the root group's links") }
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
             guard H5Lget_name_by_idx(
-                id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, dnn_h5p_default()) >= 0
+                id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, access.id) >= 0
             else { throw HDF5Error("cannot read the root group's links") }
-            let name = String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if objectKind(at: name) == .dataset { names.append(name) }
+            names.append(String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return names
     }
 
-    /// What the path `name` leads to: nothing, a dataset, or another kind of object.
-    enum ObjectKind { case missing, dataset, other }
+    /// What the path `name` leads to: nothing, a dataset, another kind of object, or,
+    /// at `link` (a prefix of the path), a link into another file.
+    enum ObjectKind: Equatable {
+        case missing, dataset, other
+        /// An external link: the path up to it, and the file and object it names.
+        case externalLink(link: String, file: String, object: String)
+    }
 
-    /// What `name` (a path from the root, e.g. `train_set_x` or `/group/x`) names.
+    /// What `name` (a path from the root, e.g. `train_set_x` or `/group/x`) names. Each
+    /// link along the path is looked at before it is followed: the first external link
+    /// is reported, not traversed.
     func objectKind(at name: String) -> ObjectKind {
-        // H5Lexists fails (rather than returning false) when an intermediate group is
-        // missing; both mean "not there".
-        guard !name.isEmpty, H5Lexists(id, name, dnn_h5p_default()) > 0 else {
-            H5Eclear2(dnn_h5e_default())
-            return .missing
+        let parts = name.split(separator: "/", omittingEmptySubsequences: true)
+        guard !parts.isEmpty else { return .missing }
+        var path = name.hasPrefix("/") ? "/" : ""
+        for (index, part) in parts.enumerated() {
+            path += (index == 0 ? "" : "/") + part
+            // H5Lexists fails (rather than returning false) when an intermediate group is
+            // missing; both mean "not there".
+            guard H5Lexists(id, path, access.id) > 0 else {
+                H5Eclear2(dnn_h5e_default())
+                return .missing
+            }
+            var info = H5L_info_t()
+            guard H5Lget_info(id, path, &info, access.id) >= 0 else {
+                H5Eclear2(dnn_h5e_default())
+                return .missing
+            }
+            if info.type == H5L_TYPE_EXTERNAL {
+                let (file, object) = externalLinkTarget(path, size: info.u.val_size)
+                return .externalLink(link: path, file: file, object: object)
+            }
         }
-        guard let object = try? HDF5Handle(H5Oopen(id, name, dnn_h5p_default()), .object, orThrow: "") else {
+        guard let object = try? HDF5Handle(H5Oopen(id, name, access.id), .object, orThrow: "") else {
             return .missing
         }
         return H5Iget_type(object.id) == H5I_DATASET ? .dataset : .other
+    }
+
+    /// The file and object an external link at `path` names ("?" where unreadable).
+    private func externalLinkTarget(_ path: String, size: Int) -> (file: String, object: String) {
+        var value = [UInt8](repeating: 0, count: size + 1)
+        let target = value.withUnsafeMutableBytes { buffer -> (String, String)? in
+            var flags: UInt32 = 0
+            var file: UnsafePointer<CChar>?
+            var object: UnsafePointer<CChar>?
+            guard H5Lget_val(id, path, buffer.baseAddress, size, access.id) >= 0,
+                  H5Lunpack_elink_val(buffer.baseAddress, size, &flags, &file, &object) >= 0
+            else { return nil }
+            return (file.map { String(cString: $0) } ?? "?", object.map { String(cString: $0) } ?? "?")
+        }
+        H5Eclear2(dnn_h5e_default())
+        return target ?? ("?", "?")
     }
 
     /// Opens the dataset at `name`.

@@ -44,9 +44,11 @@ struct SpecKey {
     var isAssignable: Bool { !section.isEmpty }
     var isIdentity: Bool { !section.isEmpty }
     /// `training`, or "" for a top-level key.
-    var section: String { key.contains(".") ? String(key.prefix { $0 != "." }) : "" }
+    /// (Searched by `Character`: `String.contains(".")` is Foundation's substring search,
+    /// which cost a fifth of the time of validating each sweep point.)
+    var section: String { key.firstIndex(of: ".").map { String(key[..<$0]) } ?? "" }
     /// `learning_rate`: the key inside its section.
-    var name: String { key.contains(".") ? String(key.drop { $0 != "." }.dropFirst()) : key }
+    var name: String { key.firstIndex(of: ".").map { String(key[key.index(after: $0)...]) } ?? key }
 }
 
 extension SpecKey {

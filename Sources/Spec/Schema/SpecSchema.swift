@@ -63,7 +63,8 @@ enum SpecSchema {
 
     /// `sweep:` is read by `SpecLoader` before validation; it is documented with the keys.
     static let sweep = (
-        type: "map of dotted keys to lists of values", meaning: "a grid: one run per combination",
+        type: "map of dotted keys to lists or ranges, and `paired`, `random`",
+        meaning: "one run per combination; see [Sweeps](#sweep-kinds)",
         example: "sweep: {training.learning_rate: [0.005, 0.01]}"
     )
 
@@ -72,10 +73,14 @@ enum SpecSchema {
 
     /// The keys a section may hold, in order: `names(in: "training")` is
     /// `["learning_rate", "iterations", ...]`; the top level also holds the sections and `sweep`.
-    static func names(in section: String) -> [String] {
-        let own = keys.filter { $0.section == section }.map(\.name)
-        return section.isEmpty ? own + sections.dropFirst() + ["sweep"] : own
-    }
+    static func names(in section: String) -> [String] { namesBySection[section] ?? [] }
+
+    /// `names(in:)` for every section, computed once: the validator asks for each point.
+    private static let namesBySection: [String: [String]] = Dictionary(
+        uniqueKeysWithValues: sections.map { section in
+            let own = keys.filter { $0.section == section }.map(\.name)
+            return (section, section.isEmpty ? own + sections.dropFirst() + ["sweep"] : own)
+        })
 
     /// The dotted keys a sweep or an override may assign, in table order.
     static let assignableKeys = keys.filter(\.isAssignable).map(\.key)

@@ -1,0 +1,20 @@
+// DeepNet's own matrix product for the small and the dual engine's products, with a
+// fixed arithmetic: see kernels.c.
+#ifndef DNNRUN_KERNELS_H
+#define DNNRUN_KERNELS_H
+
+/// C = alpha op(A) op(B) + beta C, row-major, op(A) (m, k), op(B) (k, n), C (m, n);
+/// `trans_a`/`trans_b` nonzero for the transpose. Every element is computed as BLIS's
+/// generic kernel computes it (see kernels.c), on the calling thread.
+void dnn_gemm(int trans_a, int trans_b, long m, long n, long k, double alpha,
+              const double *a, long lda, const double *b, long ldb, double beta,
+              double *c, long ldc);
+
+/// The instruction set dnn_gemm uses on this processor: "avx512f", "avx2" or "scalar".
+const char *dnn_gemm_isa(void);
+
+/// For tests: makes dnn_gemm use "avx512f", "avx2" or "scalar"; 0 when the processor
+/// lacks it.
+int dnn_gemm_use_isa(const char *name);
+
+#endif

@@ -1,0 +1,101 @@
+import DeepNet
+import Support
+
+extension ExampleSet {
+    /// Reads a CSV file of examples for a model of n_x features: one example per row,
+    /// either n_x features or n_x features and a label (in column `labelColumn`, 0-based,
+    /// negative from the end, as in a spec). The first row is a header when one of its
+    /// cells is not a number. Errors point at the offending cell as `PATH:LINE:COLUMN`.
+    static func readCSV(
+        _ file: DataFile, labelColumn: Int, scale: Double, shape: [Int]
+    ) throws(Diagnostic) -> ExampleSet {
+        let n = shape.reduce(1, *)
+        guard file.size <= maximumFeatureBytes else {
+            throw file.error(
+                "is \(byteCountText(Double(file.size))); CSV files of up to "
+                    + "\(byteCountText(Double(maximumFeatureBytes))) are read",
+                hint: "split the examples into smaller files, or store them as HDF5")
+        }
+        let contents: [UInt8]
+        do {
+            contents = try FileSystem.readRegularFile(at: file.path, atMost: maximumFeatureBytes)
+        } catch {
+            throw file.error("cannot be read: \(error)")
+        }
+        var rows = CSVReader(contents)
+        guard var row = rows.next() else {
+            throw file.error("is empty; expected one example per row, \(n) features each")
+        }
+        let expected = "the model takes examples of \(n) features: expected \(n) columns (the features) "
+            + "or \(n + 1) (the features and a 0/1 label)"
+        let headerRow = row.fields.contains { Double($0.text) == nil } ? row : nil
+        if headerRow != nil {
+            guard let first = rows.next() else {
+                throw file.error("has a header row but no examples; expected one example per row")
+            }
+            row = first
+        }
+        let width = row.fields.count
+        guard width == n || width == n + 1 else {
+            throw file.error(line: row.line, column: 1, "this row has \(width) columns; \(expected)")
+        }
+        if let headerRow, headerRow.fields.count != width {
+            throw file.error(
+                line: headerRow.line, column: 1,
+                "the header row has \(headerRow.fields.count) columns but the rows under it have \(width)")
+        }
+        let labelIndex: Int? = width == n ? nil : (labelColumn < 0 ? width + labelColumn : labelColumn)
+        if let labelIndex, !(0..<width).contains(labelIndex) {
+            throw file.error(
+                line: row.line, column: 1, "label_column \(labelColumn) is out of range for rows of \(width) columns")
+        }
+
+        var features: [Double] = []
+        var labels: [Double] = []
+        while true {
+            guard row.fields.count == width else {
+                let column = row.fields.count > width ? row.fields[width].column : row.endColumn
+                throw file.error(
+                    line: row.line, column: column,
+                    "this row has \(row.fields.count) columns but the first example has \(width); \(expected)")
+            }
+            for (index, field) in row.fields.enumerated() {
+                guard let value = Double(field.text) else {
+                    let what = field.text.isEmpty ? "an empty cell" : "'\(field.text)'"
+                    throw file.error(line: row.line, column: field.column, "expected a number, found \(what)")
+                }
+                if index == labelIndex {
+                    guard value == 0 || value == 1 else {
+                        throw file.error(
+                            line: row.line, column: field.column, "label '\(field.text)'; labels must be 0 or 1",
+                            hint: "a row of \(n + 1) columns holds a label; leave it out to only predict")
+                    }
+                    labels.append(value)
+                } else {
+                    guard value.isFinite else {
+                        throw file.error(
+                            line: row.line, column: field.column, "feature '\(field.text)' is not a finite number")
+                    }
+                    features.append(value)
+                }
+            }
+            guard features.count <= maximumFeatureBytes / 8 else {
+                throw file.error(
+                    line: row.line, column: 1,
+                    "the features up to here already take \(byteCountText(Double(8 * features.count))) as float64; "
+                        + "the limit is \(byteCountText(Double(maximumFeatureBytes)))")
+            }
+            guard let next = rows.next() else { break }
+            row = next
+        }
+        let m = features.count / n
+        let (X, allFinite) = features.withUnsafeBufferPointer { source in
+            featureMatrix(examples: m, features: n, from: source.baseAddress!, scale: scale) { $0 }
+        }
+        if !allFinite, let bad = firstNonFiniteFeature(in: X) {
+            throw file.error("example \(bad.example), feature \(bad.feature) is \(bad.value) after dividing by \(displayText(scale))")
+        }
+        let Y = labelIndex == nil ? nil : Matrix(rows: 1, cols: m, storage: labels)
+        return ExampleSet(X: X, Y: Y, shape: [n], path: file.path)
+    }
+}

@@ -1,0 +1,22 @@
+import CKernels
+
+/// The dual engine's product Z_1 = P + C G, (n_1, m) += (n_1, m) (m, m), computed by
+/// DeepNet's own kernel (Sources/CKernels/kernels.c) rather than by BLAS.
+///
+/// Its arithmetic is fixed: every element is summed over k in order, in blocks of 256,
+/// with one rounding per multiply and per add, as BLIS's generic kernel sums it. So it
+/// equals BLIS's result where BLIS runs its generic kernel (Debian's BLIS 0.9 on
+/// processors it does not know, such as AMD's Zen 5), on every processor the same, and
+/// row i depends only on row i of C: the product of many runs' C stacked into one matrix
+/// (`trainBatch`) is, row for row, that of each run alone. It runs on the calling thread,
+/// with AVX-512 or AVX2 where the processor has them.
+///
+/// - Parameters:
+///   - rows: the rows of C and Z.
+///   - m: the examples; C is (rows, m), G (m, m), Z (rows, m), all row-major.
+func dualProduct(rows: Int, m: Int, C: UnsafePointer<Double>, G: UnsafePointer<Double>, Z: UnsafeMutablePointer<Double>) {
+    dnn_gemm(0, 0, rows, m, m, 1, C, m, G, m, 1, Z, m)
+}
+
+/// The instruction set the dual product uses here: "avx512f", "avx2" or "scalar".
+public var dualProductInstructionSet: String { String(cString: dnn_gemm_isa()) }
