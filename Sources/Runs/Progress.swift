@@ -36,6 +36,10 @@ public final class ProgressBoard: @unchecked Sendable {
         var total: Int
         var cost = Double.nan
         var started: Double
+        /// When the first iteration was reported, and its count: the rate is measured from
+        /// there, so one-time work before the loop (loading, the Gram matrix) does not
+        /// distort it.
+        var first: (time: Double, completed: Int)?
     }
 
     private let style: ProgressStyle
@@ -70,6 +74,7 @@ public final class ProgressBoard: @unchecked Sendable {
         defer { lock.unlock() }
         entries[id]?.completed = completed
         entries[id]?.cost = cost
+        if entries[id]?.first == nil { entries[id]?.first = (t, completed) }
         let interval: Double
         switch style {
         case .bar: interval = 0.1
@@ -109,9 +114,8 @@ public final class ProgressBoard: @unchecked Sendable {
         let prefix = totalRuns > 1 ? "[\(finishedRuns + 1)/\(totalRuns)] " : ""
         let parts = entries.keys.sorted().compactMap { id -> String? in
             guard let e = entries[id] else { return nil }
-            let elapsed = max(t - e.started, 1e-9)
-            let rate = Double(e.completed) / elapsed
-            let eta = rate > 0 ? Double(e.total - e.completed) / rate : .infinity
+            let measured = e.first.map { (iterations: e.completed - $0.completed, seconds: t - $0.time) }
+            let rate = measured.flatMap { $0.iterations > 0 && $0.seconds > 0 ? Double($0.iterations) / $0.seconds : nil }
             let fraction = e.total > 0 ? Double(e.completed) / Double(e.total) : 1
             var text = e.label.isEmpty ? "" : e.label + " "
             if style == .bar && entries.count == 1 {
@@ -121,7 +125,11 @@ public final class ProgressBoard: @unchecked Sendable {
             }
             let cost = e.completed == 0 ? "-" : String(format: "%.6f", e.cost)
             text += "iteration \(e.completed)/\(e.total) cost \(cost)"
-            text += " \(String(format: "%.0f", rate)) it/s ETA \(durationText(eta))"
+            if let rate {
+                text += " \(String(format: "%.0f", rate)) it/s ETA \(durationText(Double(e.total - e.completed) / rate))"
+            } else {
+                text += " - it/s ETA -"
+            }
             return text
         }
         guard !parts.isEmpty else { return }
