@@ -156,8 +156,12 @@ public enum RunPlanner {
     static func memoryNeeded(_ spec: ExperimentSpec, engine: EngineKind, train: Dataset, limit: MemoryLimit) -> Double {
         let engineBytes = engine.memoryEstimate(layerDims: spec.layerDims, examples: train.examples)
         if case .addressSpace = limit.source { return engineBytes }
-        return engineBytes + 8 * Double(train.X.count + train.Y.count)
+        return engineBytes + 8 * Double(train.X.count + train.Y.count) + processBaseline
     }
+
+    /// Bytes the process holds besides the data and the engine: the Swift runtime,
+    /// Foundation, libhdf5 and BLIS touched pages and buffers (about 40-60 MB measured).
+    static let processBaseline = 64e6
 
     /// Whether the dual engine's Gram matrix fits beside everything else: `auto` picks
     /// dual only then.
