@@ -4,7 +4,7 @@
 ///
 /// At each iteration that every history recorded, the mean of the costs there and their
 /// sample standard deviation (n - 1 in the denominator, as `RunGroups.Statistics`); the
-/// band is `mean - std ... mean + std`, and there is none for a single history. When the
+/// band is `mean - std ... mean + std` (stopped at 0: costs are never negative), and there is none for a single history. When the
 /// histories recorded different iterations (another `record_every` or number of
 /// iterations), only the iterations all of them recorded are drawn, and
 /// `leftOutIterations` says so.
@@ -35,7 +35,8 @@ public struct GroupCurve: Sendable {
             guard let mean = statistics.mean else { continue }
             points.append((iteration, mean))
             if let std = statistics.std {
-                band.append((iteration, mean - std, mean + std))
+                // A cost is never negative: the band stops at 0.
+                band.append((iteration, max(0, mean - std), mean + std))
             }
         }
     }
