@@ -140,7 +140,10 @@ def run_sweep_overhead(binary, large_points, run_measured, failure, workdir=None
             size["costs_svg_bytes"] = costs_svg.stat().st_size if costs_svg.exists() else None
             for name, cmd in (("ls", ["ls", str(experiment)]), ("ls_l", ["ls", "-l", str(experiment)])):
                 size[name] = measured(run_measured(cmd, timeout=600), failure)
-            size["entries"] = len(os.listdir(experiment))
+            entries = os.listdir(experiment)
+            size["entries"] = len(entries)
+            size["hidden_entries"] = sum(1 for e in entries if e.startswith("."))
+            size["run_folders"] = sum(1 for e in entries if not e.startswith(".") and (experiment / e).is_dir())
             size["directory_bytes"] = experiment.stat().st_size
     result["seconds"] = time.perf_counter() - start
     return result
@@ -200,9 +203,11 @@ def print_sweep_overhead(result):
             if size.get(key, {}).get("error"):
                 print(f"\nN = {n:,} {label} failed: {size[key]['error']}")
     if "entries" in large:
-        print(f"\nresults/{TINY_NAME}/ holds {large['entries']:,} entries at N = {large_n:,} "
-              f"(one level: every run folder side by side, plus summary.csv, summary.json, "
-              f"costs.svg); the directory itself is {large['directory_bytes'] / 1e3:.0f} kB; "
+        other = large["entries"] - large["hidden_entries"] - large["run_folders"]
+        print(f"\nresults/{TINY_NAME}/ at N = {large_n:,}: one directory level, {large['entries']:,} entries "
+              f"side by side: {large['run_folders']:,} run folders, {large['hidden_entries']:,} hidden "
+              f"(lock files), {other} others (summary.csv, summary.json, costs.svg); "
+              f"the directory itself is {large['directory_bytes'] / 1e3:.0f} kB; "
               f"costs.svg {kb(large.get('costs_svg_bytes'))}, plot's SVG {kb(large.get('plot_svg_bytes'))}")
     busy = [f"N = {n:,} {label} {size[key]['other_cores']:.2f}" for n, size in ((small_n, small), (large_n, large))
             for key, label in labels if trusted_load(size.get(key)) and size[key]["other_cores"] > 0.2]
