@@ -65,7 +65,7 @@ def parse_arguments():
                    help="dnn-run engines to time, comma separated (default: primal,dual)")
     p.add_argument("--iterations", type=int, help="override training.iterations")
     p.add_argument("--quick", action="store_true",
-                   help="a smoke test: 300 iterations, a 60 s scaling budget")
+                   help="a smoke test: 300 iterations, a 60 s scaling budget, a 1000-point large sweep")
     p.add_argument("--repeat", type=int, default=1,
                    help="run each implementation N times and keep its best times")
     p.add_argument("--no-torch", action="store_true", help="skip the PyTorch row")
