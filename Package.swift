@@ -88,6 +88,7 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "Support", "DeepNet", "TestSupport", "CHDF5"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec", "Data", "Support", "DeepNet", "TestSupport"]),
         .testTarget(name: "CostPlotTests", dependencies: ["CostPlot"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Runs", "CostPlot", "TestSupport"]),
         .testTarget(name: "ImagesTests", dependencies: ["Images"], exclude: ["Reference"]),
         .testTarget(
             name: "CLITests", dependencies: ["Runs", "Spec", "Data", "DeepNet", "Support", "TestSupport"],

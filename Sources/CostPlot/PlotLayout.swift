@@ -6,18 +6,16 @@ struct PlotLayout {
     var legend: LegendLayout
     /// The top left corner of the legend's first entry row.
     var legendOrigin: (x: Double, y: Double)
-    /// The baseline of the note under the title.
+    /// The baseline of the first note line under the title.
     var noteBaseline: Double
     /// Whether any series has a point to draw; the axes span 0…1 (10⁻¹…1 on a log axis) if not.
     var hasData: Bool
 
-    init(series: [PreparedSeries], hasNote: Bool, logScale: Bool, width: Double, height: Double) {
-        // Vertical bands: title, optional note, plot, x tick labels and axis title.
+    init(series: [PreparedSeries], noteLines: Int, logScale: Bool, width: Double, height: Double) {
+        // Vertical bands: title, optional note lines, plot, x tick labels and axis title.
         noteBaseline = Style.padding + Style.titleSize + 10 + Style.noteSize
         var top = Style.padding + Style.titleSize + 10
-        if hasNote {
-            top += Style.noteSize + 4
-        }
+        top += Double(noteLines) * Style.noteLine
         top += 6
         let xAxisBlock = 6 + Style.tickSize + 10 + Style.axisTitleSize + 4
         legend = LegendLayout.arrange(
@@ -28,13 +26,14 @@ struct PlotLayout {
         }
         plotBottom = max(plotBottom, top + 40)
 
-        // Data ranges.
+        // Data ranges, bands included (a band's lower bound cut on a log axis is not data).
         let allPoints = series.flatMap(\.points)
         hasData = !allPoints.isEmpty
-        let xs = allPoints.map(\.x)
-        let ys = allPoints.map(\.y)
-        let xRange = hasData ? (xs.min()!, xs.max()!) : (0.0, 1.0)
-        let yRange = hasData ? (ys.min()!, ys.max()!) : (logScale ? (-1.0, 0.0) : (0.0, 1.0))
+        let bands = series.flatMap(\.band)
+        let xs = allPoints.map(\.x) + bands.map(\.x)
+        let ys = allPoints.map(\.y) + bands.map(\.upper) + bands.compactMap(\.lower)
+        let xRange = xs.isEmpty ? (0.0, 1.0) : (xs.min()!, xs.max()!)
+        let yRange = ys.isEmpty ? (logScale ? (-1.0, 0.0) : (0.0, 1.0)) : (ys.min()!, ys.max()!)
 
         let maxYTicks = max(2, Int((plotBottom - top) / 45))
         let yAxis =

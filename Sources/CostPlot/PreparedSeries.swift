@@ -7,6 +7,10 @@ struct PreparedSeries {
     var points: [(x: Double, y: Double)]
     var color: String
     var dash: String?
+    /// The band's points that can be drawn, in plotted units, sorted by iteration; a nil
+    /// `lower` is a lower bound cut on a log axis (≤ 0, or more than `Style.bandDecadesBelow`
+    /// decades below the lowest cost drawn), drawn at the bottom of the plot area.
+    var band: [(x: Double, lower: Double?, upper: Double)] = []
 
     /// ` stroke-dasharray="…"` for a dashed series, empty for a solid one.
     var dashAttribute: String { dash.map { " stroke-dasharray=\"\($0)\"" } ?? "" }
@@ -33,6 +37,13 @@ struct PreparedSeries {
                     color: Style.palette[i % Style.palette.count],
                     dash: Style.dashes[round % Style.dashes.count]))
         }
+        // On a log axis, lower bounds go down to a decade below the lowest cost drawn.
+        let lowest = prepared.lazy.flatMap(\.points).map(\.y).min()
+        let floor = plot.logScale ? lowest.map { $0 - Style.bandDecadesBelow } : nil
+        var bandsCut = 0
+        for (i, s) in plot.series.enumerated() {
+            prepared[i].band = drawableBand(s.band, logScale: plot.logScale, floor: floor, cut: &bandsCut)
+        }
         var notes: [String] = []
         if nonFinite > 0 {
             notes.append("\(nonFinite) non-finite cost\(nonFinite == 1 ? "" : "s") not shown")
@@ -40,7 +51,35 @@ struct PreparedSeries {
         if nonPositive > 0 {
             notes.append("\(nonPositive) cost\(nonPositive == 1 ? "" : "s") ≤ 0 not shown on the log scale")
         }
+        if bandsCut > 0 {
+            notes.append("\(bandsCut) band lower bound\(bandsCut == 1 ? "" : "s") cut at the bottom of the log scale")
+        }
         return (prepared, notes)
+    }
+
+    /// The band points that can be drawn, in plotted units and stably sorted by iteration:
+    /// points with a non-finite bound are dropped, and on a log axis those with an upper
+    /// bound ≤ 0. On a log axis a lower bound ≤ 0, or below `floor` (log10 units), becomes
+    /// nil (drawn at the bottom of the plot area), counted in `cut`.
+    private static func drawableBand(
+        _ band: [(iteration: Int, lower: Double, upper: Double)], logScale: Bool, floor: Double?,
+        cut: inout Int
+    ) -> [(x: Double, lower: Double?, upper: Double)] {
+        var kept: [(x: Double, lower: Double?, upper: Double)] = []
+        kept.reserveCapacity(band.count)
+        for b in band where b.lower.isFinite && b.upper.isFinite {
+            if !logScale {
+                kept.append((Double(b.iteration), b.lower, b.upper))
+            } else if b.upper > 0 {
+                var lower = b.lower > 0 ? log10(b.lower) : nil
+                if let l = lower, let floor, l < floor { lower = nil }
+                if lower == nil { cut += 1 }
+                kept.append((Double(b.iteration), lower, log10(b.upper)))
+            }
+        }
+        return kept.enumerated().sorted {
+            $0.element.x != $1.element.x ? $0.element.x < $1.element.x : $0.offset < $1.offset
+        }.map(\.element)
     }
 
     /// The points that can be drawn, in plotted units and stably sorted by iteration; counts

@@ -1,5 +1,5 @@
 /// Writes a `CostPlot` as SVG markup, a line per element or group, in drawing order:
-/// title, note, grid, axes, ticks, axis titles, series, legend.
+/// title, notes, grid, axes, ticks, axis titles, bands, series, legend.
 struct SVGRenderer {
     let plot: CostPlot
     let width: Double
@@ -48,13 +48,16 @@ struct SVGRenderer {
 
     private mutating func renderPlot() {
         let (series, notes) = PreparedSeries.prepare(plot)
+        // The caller's notes a line each, then what was skipped on one line.
+        let noteLines = plot.notes + (notes.isEmpty ? [] : [notes.joined(separator: "; ")])
         let layout = PlotLayout(
-            series: series, hasNote: !notes.isEmpty, logScale: plot.logScale, width: width,
+            series: series, noteLines: noteLines.count, logScale: plot.logScale, width: width,
             height: height)
         let frame = layout.frame
-        if !notes.isEmpty {
+        for (k, line) in noteLines.enumerated() {
+            let text = TextMetrics.truncate(line, toWidth: width - 2 * Style.padding, fontSize: Style.noteSize)
             emit(
-                "<text class=\"note\" x=\"\(coordinate(width / 2))\" y=\"\(coordinate(layout.noteBaseline))\" text-anchor=\"middle\" font-size=\"\(coordinate(Style.noteSize))\" fill=\"\(Style.muted)\">\(xmlEscape(notes.joined(separator: "; ")))</text>"
+                "<text class=\"note\" x=\"\(coordinate(width / 2))\" y=\"\(coordinate(layout.noteBaseline + Double(k) * Style.noteLine))\" text-anchor=\"middle\" font-size=\"\(coordinate(Style.noteSize))\" fill=\"\(Style.muted)\">\(xmlEscape(text))</text>"
             )
         }
         renderAxes(frame)
@@ -130,6 +133,7 @@ struct SVGRenderer {
 
     private mutating func renderSeries(_ series: [PreparedSeries], _ f: PlotFrame) {
         emit("<defs><clipPath id=\"plot-area\"><rect x=\"\(coordinate(f.left - 4))\" y=\"\(coordinate(f.top - 4))\" width=\"\(coordinate(f.right - f.left + 8))\" height=\"\(coordinate(f.bottom - f.top + 8))\"/></clipPath></defs>")
+        renderBands(series, f)
         emit("<g class=\"series\" clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"1.8\" stroke-linejoin=\"round\" stroke-linecap=\"round\">")
         for s in series where !s.points.isEmpty {
             let pixels = Self.decimate(s.points.map { (f.px($0.x), f.py($0.y)) })
@@ -142,6 +146,22 @@ struct SVGRenderer {
                 }
                 emit(circles + "</g>")
             }
+        }
+        emit("</g>")
+    }
+
+    /// Each band as a filled polygon, under every curve: the upper bound left to right, then
+    /// the lower bound right to left (a lower bound cut on a log axis at the plot's bottom).
+    /// Nothing at all when no series has a band, so plots without bands keep their bytes.
+    private mutating func renderBands(_ series: [PreparedSeries], _ f: PlotFrame) {
+        guard series.contains(where: { !$0.band.isEmpty }) else { return }
+        emit("<g class=\"bands\" clip-path=\"url(#plot-area)\" stroke=\"none\" fill-opacity=\"\(Style.bandOpacity)\">")
+        for s in series where !s.band.isEmpty {
+            let upper = Self.decimate(s.band.map { (f.px($0.x), f.py($0.upper)) })
+            let lower = Self.decimate(s.band.map { (f.px($0.x), $0.lower.map(f.py) ?? f.bottom) })
+            let coords = (upper + lower.reversed()).map { "\(coordinate($0.0)),\(coordinate($0.1))" }
+                .joined(separator: " ")
+            emit("<polygon fill=\"\(s.color)\" points=\"\(coords)\"><title>\(xmlEscape(s.label))</title></polygon>")
         }
         emit("</g>")
     }
@@ -185,6 +205,9 @@ struct SVGRenderer {
             }
             let s = series[i]
             var entry = "<g class=\"legend-entry\">"
+            if !s.band.isEmpty {
+                entry += "<rect x=\"\(coordinate(x))\" y=\"\(coordinate(y - Style.legendBandHeight / 2))\" width=\"\(coordinate(Style.legendSwatch))\" height=\"\(coordinate(Style.legendBandHeight))\" fill=\"\(s.color)\" fill-opacity=\"\(Style.bandOpacity)\"/>"
+            }
             entry += lineElement(
                 x1: x, y1: y, x2: x + Style.legendSwatch, y2: y,
                 attributes: " stroke=\"\(s.color)\" stroke-width=\"2.20\"\(s.dashAttribute)")

@@ -10,6 +10,8 @@ enum Style {
     static let fontFamily = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
     static let titleSize = 16.0
     static let noteSize = 11.0
+    /// From one note line's baseline to the next.
+    static let noteLine = 15.0
     static let tickSize = 11.0
     static let axisTitleSize = 12.0
     static let legendSize = 12.0
@@ -20,6 +22,14 @@ enum Style {
     static let padding = 12.0
     /// Series with fewer points than this get a marker on each point.
     static let markerLimit = 30
+    /// The opacity of a band's fill: low, so that ten overlapping bands stay readable.
+    static let bandOpacity = "0.13"
+    /// On a log axis, how many decades below the lowest cost drawn a band's lower bound may
+    /// reach; one lower is cut at the bottom of the plot (a mean within one standard
+    /// deviation of 0 would otherwise squash every curve into the top of the plot).
+    static let bandDecadesBelow = 1.0
+    /// The height of the shaded box behind a banded series' legend swatch.
+    static let legendBandHeight = 10.0
     static let ink = "#222222"
     static let grid = "#e6e6e6"
     static let muted = "#666666"

@@ -59,32 +59,9 @@ extension ExampleSet {
                     line: row.line, column: column,
                     "this row has \(row.fields.count) columns but the first example has \(width); \(expected)")
             }
-            for (index, field) in row.fields.enumerated() {
-                guard let value = Double(field.text) else {
-                    let what = field.text.isEmpty ? "an empty cell" : "'\(field.text)'"
-                    throw file.error(line: row.line, column: field.column, "expected a number, found \(what)")
-                }
-                if index == labelIndex {
-                    guard value == 0 || value == 1 else {
-                        throw file.error(
-                            line: row.line, column: field.column, "label '\(field.text)'; labels must be 0 or 1",
-                            hint: "a row of \(n + 1) columns holds a label; leave it out to only predict")
-                    }
-                    labels.append(value)
-                } else {
-                    guard value.isFinite else {
-                        throw file.error(
-                            line: row.line, column: field.column, "feature '\(field.text)' is not a finite number")
-                    }
-                    features.append(value)
-                }
-            }
-            guard features.count <= maximumFeatureBytes / 8 else {
-                throw file.error(
-                    line: row.line, column: 1,
-                    "the features up to here already take \(byteCountText(Double(8 * features.count))) as float64; "
-                        + "the limit is \(byteCountText(Double(maximumFeatureBytes)))")
-            }
+            try CSVCells.append(
+                row, labelIndex: labelIndex, in: file, features: &features, labels: &labels,
+                labelHint: "a row of \(n + 1) columns holds a label; leave it out to only predict")
             guard let next = rows.next() else { break }
             row = next
         }

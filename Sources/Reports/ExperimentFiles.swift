@@ -51,7 +51,7 @@ public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
             let rows = Summary.rows(in: experimentFolder)
             try Summary.write(rows, experimentFolder: experimentFolder)
             // No run folder yet (every run failed to write, say): no curves to draw.
-            if !rows.isEmpty { try RunPlots.writeExperimentPlot(experimentFolder: experimentFolder) }
+            if !rows.isEmpty { try RunPlots.writeExperimentPlot(rows, experimentFolder: experimentFolder) }
         }
         experiments[experimentFolder] = nil
     }

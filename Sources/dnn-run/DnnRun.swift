@@ -237,11 +237,21 @@ struct Plot: ParsableCommand {
     @Option(help: "The title; by default it names the runs.")
     var title: String?
 
+    @Option(help: ArgumentHelp(
+        "Draw each group's mean cost with a band of ± 1 standard deviation instead of each run; groups as for compare --group-by, e.g. '!training.seed'.",
+        valueName: "KEY[,KEY...]"))
+    var groupBy: String?
+
     func run() throws {
         guard output.lowercased().hasSuffix(".svg") else {
             throw Diagnostic("expected a file name ending in .svg", at: .flag("-o \(output)"))
         }
-        let svg = try RunPlots.svg(of: directories, title: title, logScale: log)
+        let svg: String
+        do {
+            svg = try RunPlots.svg(of: directories, title: title, logScale: log, groupBy: groupBy.map(RunGroups.Selection.init(parsing:)))
+        } catch let error as RunGroups.UnknownKey {
+            throw Diagnostic(error.message, at: .flag("--group-by \(groupBy ?? "")"), hint: error.hint)
+        }
         try AtomicFile.write(svg, to: PathNames.absolute(output))
         print("wrote \(output)")
     }

@@ -72,8 +72,13 @@ final class MessageTests: XCTestCase {
 
     func testCtrlCDuringVerifyStopsWithAShortMessage() throws {
         let dir = try temporaryDirectory(for: self)
-        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 150_000)
+        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 100)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
+        // A long re-training, so that the signal lands in it whatever the machine's speed.
+        let resolved = dir.appendingPathComponent("results/toy/spec.yaml")
+        try String(contentsOf: resolved, encoding: .utf8)
+            .replacingOccurrences(of: "iterations: 100\n", with: "iterations: 10000000\n")
+            .write(to: resolved, atomically: true, encoding: .utf8)
         let verify = try startDnnRun(["verify", "results/toy", "--quiet"], in: dir)
         usleep(500_000)
         kill(verify.process.processIdentifier, SIGINT)

@@ -74,31 +74,10 @@ private struct CSVTable {
                 "this row has \(row.fields.count) columns but the first one has \(width)",
                 hint: "every row needs the same columns: the features and one label")
         }
-        for (index, field) in row.fields.enumerated() {
-            let value = try number(field, line: row.line)
-            if index == labelIndex {
-                guard value == 0 || value == 1 else {
-                    throw file.error(
-                        line: row.line, column: field.column, "label '\(field.text)'; labels must be 0 or 1",
-                        hint: "map the two classes to 0 and 1")
-                }
-                labels.append(value)
-            } else {
-                guard value.isFinite else {
-                    throw file.error(
-                        line: row.line, column: field.column, "feature '\(field.text)' is not a finite number",
-                        hint: "features must be finite numbers: fill in or drop missing values")
-                }
-                features.append(value)
-            }
-        }
-        guard features.count <= maximumFeatureBytes / 8 else {
-            throw file.error(
-                line: row.line, column: 1,
-                "the features up to here already take \(byteCountText(Double(8 * features.count))) as float64; "
-                    + "the limit is \(byteCountText(Double(maximumFeatureBytes)))",
-                hint: "train on a smaller sample of the data")
-        }
+        try CSVCells.append(
+            row, labelIndex: labelIndex, in: file, features: &features, labels: &labels,
+            labelHint: "map the two classes to 0 and 1",
+            numberHint: !header && examples == 0 ? "if the first row is a header, set `header: true` on the split" : nil)
     }
 
     /// Takes the width and the label's place from the first row.
@@ -124,22 +103,5 @@ private struct CSVTable {
         }
         width = count
         labelIndex = index
-    }
-
-    /// The value of a cell that must be a number.
-    private func number(_ field: CSVReader.Field, line: Int) throws(Diagnostic) -> Double {
-        // Swift's parser, like strtod, stops at a NUL byte: "1\0 99" would read as 1.
-        if let nul = field.text.utf8.firstIndex(of: 0) {
-            let offset = field.text.utf8.distance(from: field.text.utf8.startIndex, to: nul)
-            throw file.error(
-                line: line, column: field.column + offset,
-                "a NUL byte inside a cell ('\(field.text)'); expected a number",
-                hint: "the file holds binary data: export it again as text")
-        }
-        if let value = Double(field.text) { return value }
-        let what = field.text.isEmpty ? "an empty cell" : "'\(field.text)'"
-        throw file.error(
-            line: line, column: field.column, "expected a number, found \(what)",
-            hint: !header && examples == 0 ? "if the first row is a header, set `header: true` on the split" : nil)
     }
 }
