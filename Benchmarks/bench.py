@@ -9,7 +9,9 @@ Every implementation runs as its own child process. Of each we measure the train
 seconds (as the implementation reports them), the whole-process wall seconds (spawn to
 exit, results written), the peak resident memory of that child alone (os.wait4), and how
 far each recorded cost is from numpy's. Then a scaling table: dnn-run's primal and dual
-engines on synthetic data of 12288 features as the number of examples grows.
+engines on synthetic data of 12288 features as the number of examples grows. Then the two
+sweep rows (bench_sweeps.py): the per-point overhead of a 100- and a 10,000-point sweep
+of a tiny model, and the 100-point cat sweep against its FLOP floor.
 See Benchmarks/README.md for how to read the output.
 """
 import argparse
@@ -24,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import bench_sweeps
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -61,7 +65,7 @@ def parse_arguments():
                    help="dnn-run engines to time, comma separated (default: primal,dual)")
     p.add_argument("--iterations", type=int, help="override training.iterations")
     p.add_argument("--quick", action="store_true",
-                   help="a smoke test: 300 iterations, a 60 s scaling budget")
+                   help="a smoke test: 300 iterations, a 60 s scaling budget, a 1000-point large sweep")
     p.add_argument("--repeat", type=int, default=1,
                    help="run each implementation N times and keep its best times")
     p.add_argument("--no-torch", action="store_true", help="skip the PyTorch row")
@@ -74,6 +78,15 @@ def parse_arguments():
                    help="iterations of the long run at each size (default 20)")
     p.add_argument("--scaling-budget", type=float,
                    help="seconds the scaling table may take (default 600; 60 with --quick)")
+    p.add_argument("--skip-sweeps", action="store_true", help="skip both sweep rows")
+    p.add_argument("--sweeps-only", action="store_true",
+                   help="only the sweep rows: no main table, no scaling table")
+    p.add_argument("--sweep-points", type=int,
+                   help="points of the large tiny-model sweep (default 10000; 1000 with --quick)")
+    p.add_argument("--sweep-dir", metavar="DIR",
+                   help="where the tiny-model sweeps write their results (default: the temp directory)")
+    p.add_argument("--sweep-bench", metavar="PATH",
+                   help="a built sweep-bench (default: swift build -c release --product sweep-bench)")
     p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                    help="before each run, wait up to SECONDS for the machine to be idle")
     p.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
@@ -87,6 +100,15 @@ def parse_arguments():
         p.error("--scaling-iterations must be at least 2")
     args.engines = [e for e in args.engines.split(",") if e]
     args.scaling_sizes = [int(m) for m in args.scaling_sizes.split(",") if m]
+    if args.sweep_points is None:
+        args.sweep_points = (bench_sweeps.OVERHEAD_QUICK_POINTS if args.quick
+                             else bench_sweeps.OVERHEAD_LARGE_POINTS)
+    if not bench_sweeps.OVERHEAD_SMALL_POINTS < args.sweep_points <= 100000:
+        p.error(f"--sweep-points must be above {bench_sweeps.OVERHEAD_SMALL_POINTS} and at most 100000")
+    if args.skip_sweeps and args.sweeps_only:
+        p.error("--skip-sweeps and --sweeps-only exclude each other")
+    if args.sweep_dir and not os.path.isdir(args.sweep_dir):
+        p.error(f"--sweep-dir {args.sweep_dir}: no such directory; create it first")
     return args
 
 
@@ -516,29 +538,9 @@ def print_scaling(scaling, full_iterations):
 
 # ---------------------------------------------------------------------------------------
 
-def main():
-    global WAIT_FOR_IDLE_SECONDS
-    args = parse_arguments()
-    WAIT_FOR_IDLE_SECONDS = args.wait_idle
-    ensure_python_packages(args.install_torch)
-    import yaml
-
-    spec = os.path.abspath(args.spec)
-    binary = os.path.abspath(args.binary)
-    with open(spec) as f:
-        base_spec = yaml.safe_load(f)
-    overrides = [f"training.iterations={args.iterations}"] if args.iterations else []
-    iterations = args.iterations or base_spec["training"]["iterations"]
-    machine = machine_info()
-
-    print(f"# dnn-run benchmark: {base_spec['name']}, {iterations} iterations\n")
-    print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['platform']}")
-    print(f"load average at start: {machine['load_average'][0]:.2f}"
-          + ("  (other work shares the CPU: timings are unreliable)" if machine["load_average"][0] > 0.5 else ""))
-    dropped = [k for k in BASELINE_ENV_DROP if k in os.environ]
-    if dropped:
-        print(f"unset for the Python baselines: {', '.join(dropped)}")
-
+def run_main_table(args, spec, base_spec, binary, overrides):
+    """The main table (numpy, PyTorch, each dnn-run engine) and its targets, printed;
+    returns (rows, torch_note, checks)."""
     def repeated(run):
         return best_of([run() for _ in range(max(args.repeat, 1))])
 
@@ -582,8 +584,76 @@ def main():
         print(f"(targets are set for {base_spec['training']['iterations']} iterations; "
               f"with {args.iterations} the fixed costs weigh more)")
 
+    return rows, torch_note, checks
+
+
+def run_sweep_rows(args, binary, cores):
+    """The two sweep rows (bench_sweeps.py), printed with their targets; returns
+    ({overhead, cat}, checks)."""
+    if not os.access(binary, os.X_OK):
+        print(f"\n## Sweeps\n\nFAIL  sweep rows: no dnn-run executable at {binary}")
+        return None, [("sweep rows", "FAIL", f"no dnn-run executable at {binary}")]
+    print(f"sweep overhead (100 and {args.sweep_points} points) ...", file=sys.stderr)
+    overhead = bench_sweeps.run_sweep_overhead(binary, args.sweep_points, run_measured, failure,
+                                               workdir=args.sweep_dir)
+    if args.sweep_bench:
+        sweep_bench = os.path.abspath(args.sweep_bench)
+        sweep_bench_error = None if os.access(sweep_bench, os.X_OK) else f"no executable at {sweep_bench}"
+        if sweep_bench_error:
+            sweep_bench = None
+    else:
+        sweep_bench, sweep_bench_error = bench_sweeps.build_sweep_bench()
+    baseline_env = {k: v for k, v in os.environ.items() if k not in BASELINE_ENV_DROP}
+    cat = bench_sweeps.run_cat_sweep(binary, sweep_bench, sweep_bench_error, cores, run_measured,
+                                     failure, baseline_env)
+
+    bench_sweeps.print_sweep_overhead(overhead)
+    bench_sweeps.print_cat_sweep(cat)
+    checks = bench_sweeps.check_sweep_overhead(overhead) + bench_sweeps.check_cat_sweep(cat)
+    print("\n## Sweep targets\n")
+    for target, verdict, detail in checks:
+        print(f"{verdict}  {target}: {detail}")
+    note = bench_sweeps.overhead_note(overhead)
+    if note:
+        print(note)
+    return {"overhead": overhead, "cat": cat}, checks
+
+
+def main():
+    global WAIT_FOR_IDLE_SECONDS
+    args = parse_arguments()
+    WAIT_FOR_IDLE_SECONDS = args.wait_idle
+    ensure_python_packages(args.install_torch)
+    import yaml
+
+    spec = os.path.abspath(args.spec)
+    binary = os.path.abspath(args.binary)
+    with open(spec) as f:
+        base_spec = yaml.safe_load(f)
+    overrides = [f"training.iterations={args.iterations}"] if args.iterations else []
+    iterations = args.iterations or base_spec["training"]["iterations"]
+    machine = machine_info()
+
+    print(f"# dnn-run benchmark: " + ("the sweep rows\n" if args.sweeps_only else
+                                      f"{base_spec['name']}, {iterations} iterations\n"))
+    print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['platform']}")
+    print(f"load average at start: {machine['load_average'][0]:.2f}"
+          + ("  (other work shares the CPU: timings are unreliable)" if machine["load_average"][0] > 0.5 else ""))
+    dropped = [k for k in BASELINE_ENV_DROP if k in os.environ]
+    if dropped:
+        print(f"unset for the Python baselines: {', '.join(dropped)}")
+
+    rows, torch_note, checks = [], None, []
+    if not args.sweeps_only:
+        rows, torch_note, checks = run_main_table(args, spec, base_spec, binary, overrides)
+
+    sweeps = None
+    if not args.skip_sweeps:
+        sweeps, sweep_checks = run_sweep_rows(args, binary, machine["cores"])
+        checks += sweep_checks
+
     scaling = None
-    if args.skip_scaling:
+    if args.skip_scaling or args.sweeps_only:
         pass
     elif not os.path.exists(binary):
         print(f"\nScaling skipped: no dnn-run at {binary}")
@@ -599,7 +669,7 @@ def main():
             json.dump({"machine": machine, "spec": spec, "binary": binary, "iterations": iterations,
                        "rows": rows, "torch_note": torch_note,
                        "checks": [{"target": t, "verdict": v, "detail": d} for t, v, d in checks],
-                       "scaling": scaling}, f, indent=1)
+                       "scaling": scaling, "sweeps": sweeps}, f, indent=1)
         print(f"\nraw results: {args.json}")
     if args.strict and any(verdict == "FAIL" for _, verdict, _ in checks):
         sys.exit(1)
