@@ -15,7 +15,8 @@ import Support
 /// folder and replaces the file atomically, so processes sharing a results directory
 /// never tear a file, and the last process to finish writes every run present.
 public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
-    /// Seconds between two writes of the summaries while a sweep runs.
+    /// Seconds between two writes of the summaries while a sweep runs (at least; see
+    /// `Rows.lastDuration`).
     public let interval: Double
     private let lock = NSLock()
     private var experiments: [String: Rows] = [:]
@@ -23,6 +24,9 @@ public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
     private struct Rows {
         var byFolder: [String: Summary.Row]
         var lastWrite: Double
+        /// Seconds the last write took: writes are spaced at least 20 times that apart, so
+        /// that rewriting the summaries of a very large sweep never costs more than 5% of it.
+        var lastDuration = 0.0
     }
 
     public init(interval: Double = 5) {
@@ -33,15 +37,19 @@ public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let now = Date().timeIntervalSince1970
-        var rows = experiments[experimentFolder]
+        // Taken out of the dictionary while it changes, so that adding a row never copies
+        // the rows of a large sweep (copy on write).
+        var rows = experiments.removeValue(forKey: experimentFolder)
             ?? Rows(byFolder: Self.index(Summary.rows(in: experimentFolder)), lastWrite: now)
+        defer { experiments[experimentFolder] = rows }
         let name = (runFolder as NSString).lastPathComponent
         if let row = Summary.row(folder: name, in: experimentFolder) { rows.byFolder[name] = row }
-        if now - rows.lastWrite >= interval {
+        if now - rows.lastWrite >= max(interval, 20 * rows.lastDuration) {
             try Self.writeSummaries(Array(rows.byFolder.values), experimentFolder: experimentFolder)
-            rows.lastWrite = now
+            let done = Date().timeIntervalSince1970
+            rows.lastDuration = done - now
+            rows.lastWrite = done
         }
-        experiments[experimentFolder] = rows
     }
 
     public func sweepEnded(experimentFolder: String) throws {
