@@ -59,9 +59,13 @@ extension ExampleSet {
                     line: row.line, column: column,
                     "this row has \(row.fields.count) columns but the first example has \(width); \(expected)")
             }
-            try CSVCells.append(
-                row, labelIndex: labelIndex, in: file, features: &features, labels: &labels,
-                labelHint: "a row of \(n + 1) columns holds a label; leave it out to only predict")
+            try CSVCells.read(
+                row, labelIndex: labelIndex, in: file,
+                labelHint: "a row of \(n + 1) columns holds a label; leave it out to only predict"
+            ) { feature, value in
+                if feature == nil { labels.append(value) } else { features.append(value) }
+            }
+            try CSVCells.checkSize(features: features.count, at: row, in: file)
             guard let next = rows.next() else { break }
             row = next
         }

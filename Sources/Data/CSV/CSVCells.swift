@@ -4,16 +4,17 @@ import Support
 /// which the number parser would stop at, is refused), the label 0 or 1, the features
 /// finite. Shared by the training reader and predict's reader, so both say the same.
 enum CSVCells {
-    /// Appends `row`'s features to `features` and its label, at `labelIndex` when there
-    /// is one, to `labels`.
+    /// Checks `row`'s cells and hands each to `store` in order: its column's place among
+    /// the features (0-based, the label column skipped) or nil for the label, and its value.
     /// - Parameters:
     ///   - labelHint: what to say about a bad label.
     ///   - numberHint: what to say about a cell that is not a number.
-    static func append(
+    static func read(
         _ row: CSVReader.Record, labelIndex: Int?, in file: DataFile,
-        features: inout [Double], labels: inout [Double],
-        labelHint: String, numberHint: String? = nil
+        labelHint: String, numberHint: String? = nil,
+        store: (_ feature: Int?, _ value: Double) -> Void
     ) throws(Diagnostic) {
+        var feature = 0
         for (index, field) in row.fields.enumerated() {
             let value = try number(field, line: row.line, in: file, hint: numberHint)
             if index == labelIndex {
@@ -22,20 +23,25 @@ enum CSVCells {
                         line: row.line, column: field.column, "label '\(field.text)'; labels must be 0 or 1",
                         hint: labelHint)
                 }
-                labels.append(value)
+                store(nil, value)
             } else {
                 guard value.isFinite else {
                     throw file.error(
                         line: row.line, column: field.column, "feature '\(field.text)' is not a finite number",
                         hint: "features must be finite numbers: fill in or drop missing values")
                 }
-                features.append(value)
+                store(feature, value)
+                feature += 1
             }
         }
-        guard features.count <= maximumFeatureBytes / 8 else {
+    }
+
+    /// Refuses features beyond what one split may take as float64.
+    static func checkSize(features count: Int, at row: CSVReader.Record, in file: DataFile) throws(Diagnostic) {
+        guard count <= maximumFeatureBytes / 8 else {
             throw file.error(
                 line: row.line, column: 1,
-                "the features up to here already take \(byteCountText(Double(8 * features.count))) as float64; "
+                "the features up to here already take \(byteCountText(Double(8 * count))) as float64; "
                     + "the limit is \(byteCountText(Double(maximumFeatureBytes)))",
                 hint: "use a smaller sample of the data")
         }

@@ -22,47 +22,70 @@ extension Dataset {
                 hint: "if the file has no header row, add `header: false` to the split: {path: ..., header: false}")
         }
 
-        var table = CSVTable(file: file, labelColumn: labelColumn, header: header)
+        // At most one example per line: the (n_x, m) matrix is filled in place, column by
+        // column as the rows come, so the features are held once (no example-major copy).
+        let lines = contents.withUnsafeBytes { bytes in bytes.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 } }
+        var table = CSVTable(
+            file: file, labelColumn: labelColumn, header: header, capacity: max(1, lines - (header ? 1 : 0)),
+            scale: scale)
         if !header { try table.append(first) }
         while let row = rows.next() { try table.append(row) }
         guard table.examples > 0 else {
             throw file.error("has a header row but no examples; expected one example per row")
         }
-
-        let (X, allFinite) = table.features.withUnsafeBufferPointer { features in
-            featureMatrix(
-                examples: table.examples, features: table.width - 1, from: features.baseAddress!, scale: scale
-            ) { $0 }
-        }
-        if !allFinite, let bad = firstNonFiniteFeature(in: X) {
+        if let bad = table.firstNonFinite {
             throw file.error(
                 "example \(bad.example), feature \(bad.feature) is \(bad.value) after dividing by \(displayText(scale))",
                 hint: "choose a data.scale that keeps the features finite")
         }
-        return (X, Matrix(rows: 1, cols: table.examples, storage: table.labels))
+        return (table.featureMatrix(), Matrix(rows: 1, cols: table.examples, storage: table.labels))
     }
 }
 
-/// The rows of a CSV file gathered as they are checked: features example by example, and
-/// labels. The first row fixes the width and where the label is.
+/// The rows of a CSV file gathered as they are checked: the features straight into the
+/// (n_x, m) layout, divided by the scale, and the labels. The first row fixes the width and
+/// where the label is.
 private struct CSVTable {
     let file: DataFile
     let labelColumn: Int
     let header: Bool
-    /// Feature values, (m, n_x) row-major, as in the file.
-    var features: [Double] = []
+    /// The most examples the file can hold (its lines): the stride of `storage`'s rows.
+    let capacity: Int
+    let scale: Double
+    /// Feature j of example i at `j * capacity + i`, divided by the scale; allocated when the
+    /// first row gives n_x.
+    private var storage: [Double] = []
     var labels: [Double] = []
+    /// The first feature (in file order) that is not finite once divided by the scale.
+    private(set) var firstNonFinite: (example: Int, feature: Int, value: Double)?
     /// Columns per row and the 0-based label column, once the first row has been seen.
     private(set) var width = 0
     private var labelIndex = 0
 
-    init(file: DataFile, labelColumn: Int, header: Bool) {
+    init(file: DataFile, labelColumn: Int, header: Bool, capacity: Int, scale: Double) {
         self.file = file
         self.labelColumn = labelColumn
         self.header = header
+        self.capacity = capacity
+        self.scale = scale
     }
 
     var examples: Int { labels.count }
+
+    /// The (n_x, m) feature matrix: the filled columns of `storage`, moved together when
+    /// fewer examples than lines came (blank lines).
+    mutating func featureMatrix() -> Matrix {
+        let n = width - 1, m = examples
+        if m < capacity {
+            storage.withUnsafeMutableBufferPointer { s in
+                for j in 1..<max(n, 1) {
+                    for i in 0..<m { s[j * m + i] = s[j * capacity + i] }  // forward: j m < j capacity
+                }
+            }
+            storage.removeLast(storage.count - n * m)
+        }
+        return Matrix(rows: n, cols: m, storage: storage)
+    }
 
     /// Checks one row and appends its features and label.
     mutating func append(_ row: CSVReader.Record) throws(Diagnostic) {
@@ -74,10 +97,19 @@ private struct CSVTable {
                 "this row has \(row.fields.count) columns but the first one has \(width)",
                 hint: "every row needs the same columns: the features and one label")
         }
-        try CSVCells.append(
-            row, labelIndex: labelIndex, in: file, features: &features, labels: &labels,
+        let example = examples
+        var label = 0.0
+        try CSVCells.read(
+            row, labelIndex: labelIndex, in: file,
             labelHint: "map the two classes to 0 and 1",
-            numberHint: !header && examples == 0 ? "if the first row is a header, set `header: true` on the split" : nil)
+            numberHint: !header && example == 0 ? "if the first row is a header, set `header: true` on the split" : nil
+        ) { feature, value in
+            guard let feature else { label = value; return }
+            let x = value / scale
+            if !x.isFinite, firstNonFinite == nil { firstNonFinite = (example, feature, x) }
+            storage[feature * capacity + example] = x
+        }
+        labels.append(label)
     }
 
     /// Takes the width and the label's place from the first row.
@@ -103,5 +135,7 @@ private struct CSVTable {
         }
         width = count
         labelIndex = index
+        try CSVCells.checkSize(features: (count - 1) * capacity, at: row, in: file)
+        storage = [Double](repeating: 0, count: (count - 1) * capacity)
     }
 }
