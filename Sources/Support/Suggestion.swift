@@ -3,8 +3,11 @@ public enum Suggestion {
     /// The candidate nearest to `word` by edit distance, if it is near enough to be a
     /// plausible typo: at most 2 edits, or a third of the word for long words. Ties go to
     /// the earlier candidate.
-    public static func nearest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { (candidate: $0, distance: editDistance(word, $0)) }
+    /// With `ignoringCase`, letters are compared without their case (dataset names in
+    /// files are spelled many ways).
+    public static func nearest(to word: String, among candidates: [String], ignoringCase: Bool = false) -> String? {
+        let fold: (String) -> String = ignoringCase ? { $0.lowercased() } : { $0 }
+        let scored = candidates.map { (candidate: $0, distance: editDistance(fold(word), fold($0))) }
         guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }
         return best.distance <= max(2, word.count / 3) ? best.candidate : nil
     }

@@ -96,7 +96,7 @@ struct HDF5SplitReader {
         case .missing:
             throw file.error(
                 "has no dataset '\(name)'; \(listing())",
-                hint: nearest(to: name, in: rootDatasets).map { "did you mean '\($0)'?" })
+                hint: Suggestion.nearest(to: name, among: rootDatasets, ignoringCase: true).map { "did you mean '\($0)'?" })
         }
     }
 
@@ -386,13 +386,3 @@ private func quotedList(_ names: [String]) -> String {
     names.map { "'\($0)'" }.joined(separator: ", ")
 }
 
-/// The candidate closest to `name` by edit distance (ignoring case), when it is close
-/// enough to be a plausible typo: at most a third of the longer name's characters differ.
-private func nearest(to name: String, in candidates: [String]) -> String? {
-    let target = name.lowercased()
-    return candidates
-        .map { (name: $0, distance: Suggestion.editDistance(target, $0.lowercased())) }
-        .filter { $0.distance * 3 <= max(target.count, $0.name.count) }
-        .min { $0.distance < $1.distance }?
-        .name
-}
