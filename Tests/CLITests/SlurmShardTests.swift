@@ -7,18 +7,10 @@ import XCTest
 /// every task trains exactly its slice, the tasks of any array cover the sweep exactly
 /// once, and a missing or inconsistent variable is exit status 2 with nothing written.
 final class SlurmShardTests: XCTestCase {
-    static let sweep = """
-        sweep:
-          training.learning_rate: [0.1, 0.5, 1.0]
-          training.seed: [1, 2]
-
-        """
-    /// The sweep's points in its stable order (point k goes to slice k mod N + 1).
-    static let folders = [
-        "training.learning_rate=0.1,training.seed=1", "training.learning_rate=0.1,training.seed=2",
-        "training.learning_rate=0.5,training.seed=1", "training.learning_rate=0.5,training.seed=2",
-        "training.learning_rate=1.0,training.seed=1", "training.learning_rate=1.0,training.seed=2",
-    ]
+    /// The sweep of SweepTests, and its points in their stable order (point k goes to
+    /// slice k mod N + 1).
+    static let sweep = SweepTests.sweep
+    static let folders = SweepTests.folders
 
     /// A job array as `sbatch --array` makes it: its indices, in order, and the step Slurm reports.
     struct JobArray {
