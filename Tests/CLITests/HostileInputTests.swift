@@ -182,15 +182,5 @@ final class HostileInputTests: XCTestCase {
                       verify.stdout + verify.stderr)
     }
 
-    private func sha256(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(text.prefix(64))
-    }
+    private func sha256(_ path: String) throws -> String { try sha256sum(path) }
 }

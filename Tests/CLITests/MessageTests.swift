@@ -29,16 +29,9 @@ final class MessageTests: XCTestCase {
         let spec = try writeToySpec(in: dir, learningRate: "0.01", iterations: 20000)
         for term in ["dumb", ""] {
             // `script` gives dnn-run a terminal as its standard error.
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-            process.arguments = ["-qc", "TERM=\(term) '\(dnnRunExecutable().path)' '\(spec.path)' --force", "/dev/null"]
-            process.currentDirectoryURL = dir
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let text = try runProgram(
+                "/usr/bin/script", ["-qc", "TERM=\(term) '\(dnnRunExecutable().path)' '\(spec.path)' --force", "/dev/null"],
+                in: dir).stdout
             XCTAssertFalse(text.contains("\u{1B}["), "TERM=\(term): \(text.debugDescription)")
             XCTAssertTrue(text.contains("-> results/toy"), text)
         }

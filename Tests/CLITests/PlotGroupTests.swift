@@ -17,16 +17,6 @@ final class PlotGroupTests: XCTestCase {
         return dir.appendingPathComponent("results/toy")
     }
 
-    private func count(_ element: String, in svg: String) -> Int {
-        svg.components(separatedBy: "<\(element) ").count - 1
-    }
-
-    private func legend(_ svg: String) throws -> [String] {
-        try XMLDocument(xmlString: svg, options: []).nodes(
-            forXPath: "//*[local-name()='g'][@class='legend-entry']/*[local-name()='text']"
-        ).compactMap(\.stringValue)
-    }
-
     private func notes(_ svg: String) throws -> [String] {
         try XMLDocument(xmlString: svg, options: []).nodes(forXPath: "//*[local-name()='text'][@class='note']")
             .compactMap(\.stringValue)

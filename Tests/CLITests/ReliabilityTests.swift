@@ -96,18 +96,11 @@ final class ProgressTests: XCTestCase {
         }
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir, learningRate: "0.001", iterations: 400_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qc", "\(dnnRunExecutable().path) \(spec.path)", "/dev/null"]
-        process.currentDirectoryURL = dir
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        // A terminal that can redraw (TERM set): the bar is drawn only then.
+        let result = try runProgram(
+            "/usr/bin/script", ["-qc", "TERM=xterm \(dnnRunExecutable().path) \(spec.path)", "/dev/null"], in: dir)
+        let text = result.stdout
+        XCTAssertEqual(result.status, 0, text)
         let redraws = text.components(separatedBy: "\r\u{1B}[K")
         XCTAssertGreaterThan(redraws.count, 2, "the bar is redrawn in place:\n\(text)")
         let bar = redraws.last { $0.contains("iteration ") } ?? ""

@@ -157,12 +157,7 @@ final class RunTrustTests: XCTestCase {
 
         // In a git work tree: its commit, and whether it had changes.
         func git(_ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-C", dir.path, "-c", "user.name=t", "-c", "user.email=t@t"] + arguments
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
+            try runProgram("/usr/bin/env", ["git", "-C", dir.path, "-c", "user.name=t", "-c", "user.email=t@t"] + arguments, in: dir)
         }
         try git("init", "-q")
         try git("add", "toy.yaml")

@@ -8,14 +8,8 @@ final class StandardStreamTests: XCTestCase {
     /// Runs dnn-run through the shell with `redirections` (e.g. `2>/dev/full`), returning
     /// its exit status.
     private func status(_ arguments: [String], redirections: String, in dir: URL) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        let command = ([dnnRunExecutable().path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        process.arguments = ["-c", "\(command) \(redirections)"]
-        process.currentDirectoryURL = dir
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        let command = (["\"$DNN_RUN\""] + arguments.map { "'\($0)'" }).joined(separator: " ")
+        return try runShell("\(command) \(redirections)", in: dir).status
     }
 
     func testAnInvalidSpecExits2WhateverStandardErrorIs() throws {

@@ -14,13 +14,8 @@ final class TravelTests: XCTestCase {
     }
 
     private func copyTree(_ from: URL, into to: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/cp")
-        process.arguments = ["-r", from.path + "/.", to.path]
         try FileManager.default.createDirectory(at: to, withIntermediateDirectories: true)
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(try runProgram("/bin/cp", ["-r", from.path + "/.", to.path], in: to).status, 0)
     }
 
     func testShardsFromTwoCheckoutsMergeByCopyingAndAreUpToDateInAThird() throws {
@@ -97,17 +92,7 @@ final class TravelTests: XCTestCase {
         try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
     }
 
-    private func sha256OfFile(_ url: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [url.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(text.prefix(64))
-    }
+    private func sha256OfFile(_ url: URL) throws -> String { try sha256sum(url.path) }
 
     func testTreesWrittenBy010AreUpToDateVerifiableAndNeverADifferentSpec() throws {
         let root = try temporaryDirectory(for: self)

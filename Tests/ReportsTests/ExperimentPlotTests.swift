@@ -50,16 +50,6 @@ final class ExperimentPlotTests: XCTestCase {
         return (try String(contentsOfFile: experiment + "/costs.svg", encoding: .utf8), seconds)
     }
 
-    private func count(_ element: String, in svg: String) -> Int {
-        svg.components(separatedBy: "<\(element) ").count - 1
-    }
-
-    private func legend(_ svg: String) throws -> [String] {
-        try XMLDocument(xmlString: svg, options: []).nodes(
-            forXPath: "//*[local-name()='g'][@class='legend-entry']/*[local-name()='text']"
-        ).compactMap(\.stringValue)
-    }
-
     func testManyRunsDrawTheFiveLowestAndFiveHighestFinalCosts() throws {
         let dir = TemporaryDirectory()
         let experiment = dir.file("lr")

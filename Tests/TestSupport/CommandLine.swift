@@ -84,6 +84,28 @@ public func startDnnRun(
     try RunningProcess(dnnRunExecutable(), arguments, directory, environment)
 }
 
+/// Runs another program (a shell with limits, `script`, `git`, `cp`...) in `directory`,
+/// waits for it and returns what it printed: for tests that put dnn-run in a special
+/// environment. `ProcessResult.status` is the exit status, or the signal's number when
+/// one ended it.
+@discardableResult
+public func runProgram(
+    _ path: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+) throws -> ProcessResult {
+    try RunningProcess(URL(fileURLWithPath: path), arguments, directory, environment).wait()
+}
+
+/// `sh -c COMMAND` in `directory`; the command finds the built binary in `$DNN_RUN`.
+@discardableResult
+public func runShell(_ command: String, in directory: URL) throws -> ProcessResult {
+    try runProgram("/bin/sh", ["-c", command], in: directory, environment: ["DNN_RUN": dnnRunExecutable().path])
+}
+
+/// A file's SHA-256 as `sha256sum` prints it: a hash computed outside dnn-run.
+public func sha256sum(_ path: String) throws -> String {
+    String(try runProgram("/usr/bin/sha256sum", [path], in: URL(fileURLWithPath: "/")).stdout.prefix(64))
+}
+
 /// A fresh temporary directory, removed when the test ends.
 public func temporaryDirectory(for test: XCTestCase) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("dnn-run-tests-\(UUID().uuidString)")
