@@ -67,12 +67,13 @@ public enum RunPlanner {
             let folder = point.folderName.map { experiment + "/" + $0 } ?? experiment
             let specText = spec.resolvedYAML(dataPathsRelativeTo: folder)
             let hash = spec.identity(dataHashes: Dictionary(records.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
-            let state = decide(folder: folder, spec: spec, datasets: records, force: force)
+            let manifest = RunFiles.readManifest(inFolder: folder)
+            let state = decide(folder: folder, manifest: manifest, spec: spec, datasets: records, force: force)
             switch state {
             case .success(let s):
                 var run = PlannedRun(point: point, folder: folder, specText: specText, specHash: hash,
                                      datasets: records, state: s,
-                                     previousFinish: RunFiles.readManifest(inFolder: folder)?.finished)
+                                     previousFinish: manifest?.finished)
                 if let train = try? data.dataset(spec.train, scale: spec.scale) {
                     run.dualFits = dualFits(spec, train: train, limit: limit)
                 }
@@ -172,16 +173,17 @@ public enum RunPlanner {
     /// "1.5 GB", "32.0 TB": a size for a message (decimal units, as memory is sold).
     static func formatBytes(_ bytes: Double) -> String { byteCountText(bytes, units: .decimal) }
 
-    /// Up to date, to run, or a folder that must not be overwritten without --force.
+    /// Up to date, to run, or a folder that must not be overwritten without --force;
+    /// `manifest` is the folder's, read once by the caller (nil when there is none).
     static func decide(
-        folder: String, spec: ExperimentSpec, datasets: [DatasetRecord], force: Bool
+        folder: String, manifest: Manifest?, spec: ExperimentSpec, datasets: [DatasetRecord], force: Bool
     ) -> Result<PlannedRun.State, Diagnostic> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             return .success(.toRun(reason: "new"))
         }
         if force { return .success(.toRun(reason: "forced")) }
-        guard isDirectory.boolValue, let manifest = RunFiles.readManifest(inFolder: folder) else {
+        guard isDirectory.boolValue, let manifest else {
             return .failure(Diagnostic(
                 "'\(folder)' exists but is not a dnn-run result (no readable manifest.json)",
                 hint: "move it away, choose another \(option: .results) directory, or pass \(option: .force) to replace it"))
