@@ -154,7 +154,8 @@ final class HostileInputTests: XCTestCase {
     /// `verify` finds those bytes.
     func testATestFileReplacedDuringTrainingIsRecordedWithTheBytesUsed() throws {
         let dir = try temporaryDirectory(for: self)
-        let spec = try writeToySpec(in: dir, learningRate: "0.001", iterations: 60_000)
+        // Long enough (a few seconds) that the file is replaced while it trains, on any machine.
+        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 600_000)
         let process = try startDnnRun([spec.path, "--quiet"], in: dir)
         // Planning has hashed test.csv once a staging folder exists: training has begun.
         let results = dir.appendingPathComponent("results")
