@@ -15,14 +15,13 @@
 // so all three give the same bits. Each row of C depends only on its row of op(A): the
 // rows of several products stacked into one are those of the products alone.
 #include "kernels.h"
+#include "kernels_internal.h"
 #include <stdlib.h>
 #include <string.h>
 #include <immintrin.h>
 
 #pragma clang fp contract(off)
 #pragma STDC FP_CONTRACT OFF
-
-enum { KC = 256 };
 
 // The scalar path, also the reference: c(i, j0..j1) for rows i0..i1 over the k-block p0..p1.
 // `b` is (k, n) row-major with leading dimension ldb; a(i, p) = a[i * ai + p * ap].
@@ -179,16 +178,32 @@ const char *dnn_gemm_isa(void) {
     return fn == block_avx512 ? "avx512f" : fn == block_avx2 ? "avx2" : "scalar";
 }
 
+// Products of at least this many multiply-adds, and every product with a transposed B,
+// go through packed blocks (packed.c): below it, packing costs more than it saves.
+enum { PACKED_THRESHOLD = 1 << 18 };
+
 void dnn_gemm(int trans_a, int trans_b, long m, long n, long k, double alpha,
               const double *a, long lda, const double *b, long ldb, double beta,
               double *c, long ldc) {
+    dnn_gemm_threaded(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1);
+}
+
+void dnn_gemm_threaded(int trans_a, int trans_b, long m, long n, long k, double alpha,
+                       const double *a, long lda, const double *b, long ldb, double beta,
+                       double *c, long ldc, int threads) {
     if (m <= 0 || n <= 0) return;
     block_fn fn = chosen();
+    if (k > 0 && (trans_b || m * n * k >= PACKED_THRESHOLD)
+        && dnn_gemm_packed(dnn_gemm_isa(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
+                           beta, c, ldc, threads) == 0)
+        return;
     long ai = trans_a ? 1 : lda, ap = trans_a ? lda : 1;
-    // op(B) must run along rows: a transposed B is copied to (k, n) first.
+    // op(B) must run along rows: a transposed B is copied to (k, n) first (only when
+    // the packed path could not allocate its buffers).
     double *packed = 0;
     if (trans_b && k > 0) {
         packed = malloc(sizeof(double) * (size_t)k * (size_t)n);
+        if (!packed) abort();
         for (long j = 0; j < n; j++)
             for (long p = 0; p < k; p++) packed[p * n + j] = b[j * ldb + p];
         b = packed;

@@ -1,11 +1,17 @@
 import CBLAS
+import CKernels
 import Synchronization
 
-/// The BLAS library behind `Matrix`'s products: BLIS, chosen because it detects this
-/// machine's processor where Debian's OpenBLAS 0.3.21 falls back to generic kernels.
+/// What computes `Matrix`'s products, and on how many threads: DeepNet's own kernel
+/// (Sources/CKernels) for every product of more than one row and column, BLIS for the
+/// matrix-vector ones. See `Matrix.gemm`.
 public enum BLAS {
-    /// The library's name and version, e.g. "BLIS 0.9.0".
-    public static var library: String { "BLIS " + String(cString: bli_info_get_version_str()) }
+    /// The kernels, as the manifest records them, e.g.
+    /// "DeepNet kernel (avx512f), BLIS 0.9.0 for matrix-vector products".
+    public static var library: String {
+        "DeepNet kernel (\(String(cString: dnn_gemm_isa()))), BLIS "
+            + String(cString: bli_info_get_version_str()) + " for matrix-vector products"
+    }
 
     /// The threads a large product may use. Several trainings at once should share the
     /// cores: jobs x threads <= cores.
@@ -14,8 +20,8 @@ public enum BLAS {
         set { maxThreads.store(max(1, newValue), ordering: .relaxed) }
     }
 
-    /// Products below this many multiply-adds run on one thread: waking a second thread
-    /// costs more than it saves, and a busy machine makes BLIS's spinning threads wait.
+    /// Products below this many multiply-adds run on one thread: starting a second thread
+    /// costs more than it saves.
     public static let parallelThreshold = 1 << 20
 
     private static let maxThreads = Atomic<Int>(max(1, bli_thread_get_num_threads()))

@@ -8,14 +8,15 @@ import CKernels
 /// equals BLIS's result where BLIS runs its generic kernel (Debian's BLIS 0.9 on
 /// processors it does not know, such as AMD's Zen 5), on every processor the same, and
 /// row i depends only on row i of C: the product of many runs' C stacked into one matrix
-/// (`trainBatch`) is, row for row, that of each run alone. It runs on the calling thread,
-/// with AVX-512 or AVX2 where the processor has them.
+/// (`trainBatch`) is, row for row, that of each run alone. Large products use `BLAS.threads`
+/// threads (the same bits), with AVX-512 or AVX2 where the processor has them.
 ///
 /// - Parameters:
 ///   - rows: the rows of C and Z.
 ///   - m: the examples; C is (rows, m), G (m, m), Z (rows, m), all row-major.
 func dualProduct(rows: Int, m: Int, C: UnsafePointer<Double>, G: UnsafePointer<Double>, Z: UnsafeMutablePointer<Double>) {
-    dnn_gemm(0, 0, rows, m, m, 1, C, m, G, m, 1, Z, m)
+    let threads = rows * m * m < BLAS.parallelThreshold ? 1 : BLAS.threads
+    dnn_gemm_threaded(0, 0, rows, m, m, 1, C, m, G, m, 1, Z, m, Int32(threads))
 }
 
 /// The instruction set the dual product uses here: "avx512f", "avx2" or "scalar".

@@ -102,7 +102,7 @@ extension Matrix {
     public static prefix func - (a: Matrix) -> Matrix { a.map { -$0 } }
 }
 
-// MARK: - Products through CBLAS
+// MARK: - Products
 
 extension Matrix {
     /// `np.dot(a, b)`: the matrix product (a.rows, b.cols), through BLAS dgemm.
@@ -115,13 +115,14 @@ extension Matrix {
     /// `c = alpha * op(a) * op(b) + beta * c`, with `op` the transpose when asked.
     /// Shapes are checked; `c` must already have the product's shape.
     ///
-    /// Products of fewer than `BLAS.parallelThreshold` multiply-adds with more than one
-    /// row and column (every product of the cat model's layers 2 ... L) run on DeepNet's
-    /// own kernel (Sources/CKernels/kernels.c): BLIS spends 5-10 µs per call on them,
-    /// more than their arithmetic. The kernel sums as BLIS's generic kernel does, so
-    /// where BLIS runs that kernel (this project's machine) the results are BLIS's, bit
-    /// for bit. Larger products, and those of one row or column (BLIS sums those as
-    /// matrix-vector products, in another order), go to BLIS.
+    /// Products with more than one row and column run on DeepNet's own kernel
+    /// (Sources/CKernels), whose arithmetic is fixed: every element summed over k in
+    /// order, in blocks of 256, without fused multiply-adds, as BLIS's generic kernel sums
+    /// it. So results are the same bits on every processor, with every number of threads,
+    /// and equal to BLIS's where BLIS runs that kernel (Debian's BLIS 0.9 on processors it
+    /// does not know, such as this project's Zen 5). Products of at least
+    /// `BLAS.parallelThreshold` multiply-adds use `BLAS.threads` threads. Products of one
+    /// row or one column go to BLIS, which sums them as matrix-vector products.
     public static func gemm(
         _ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
         alpha: Double = 1, beta: Double = 0, into c: inout Matrix
@@ -135,15 +136,14 @@ extension Matrix {
             for i in 0..<c.count { c.storage[i] *= beta }
             return
         }
-        if m > 1 && n > 1 && m * n * k < BLAS.parallelThreshold {
-            // A small product: DeepNet's own kernel (see `dualProduct`), which sums as BLIS's
-            // generic kernel does, without the microseconds BLIS spends per call.
+        if m > 1 && n > 1 {
+            let threads = m * n * k < BLAS.parallelThreshold ? 1 : BLAS.threads
             a.storage.withUnsafeBufferPointer { pa in
                 b.storage.withUnsafeBufferPointer { pb in
                     c.storage.withUnsafeMutableBufferPointer { pc in
-                        dnn_gemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
-                                 pa.baseAddress, max(a.cols, 1), pb.baseAddress, max(b.cols, 1),
-                                 beta, pc.baseAddress, max(c.cols, 1))
+                        dnn_gemm_threaded(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
+                                          pa.baseAddress, max(a.cols, 1), pb.baseAddress, max(b.cols, 1),
+                                          beta, pc.baseAddress, max(c.cols, 1), Int32(threads))
                     }
                 }
             }

@@ -10,6 +10,12 @@ void dnn_gemm(int trans_a, int trans_b, long m, long n, long k, double alpha,
               const double *a, long lda, const double *b, long ldb, double beta,
               double *c, long ldc);
 
+/// dnn_gemm on up to `threads` threads (large products only); the same result, element
+/// for element, whatever the number of threads.
+void dnn_gemm_threaded(int trans_a, int trans_b, long m, long n, long k, double alpha,
+                       const double *a, long lda, const double *b, long ldb, double beta,
+                       double *c, long ldc, int threads);
+
 /// The instruction set dnn_gemm uses on this processor: "avx512f", "avx2" or "scalar".
 const char *dnn_gemm_isa(void);
 
