@@ -1,10 +1,12 @@
-/// The course's iteration over a workspace allocated once: every Z, A, dZ, dA, dW and db
+/// The course's iteration over a workspace allocated once: every Z, A, dZ, dW and db
 /// of every layer lives in a buffer made at start, so the loop allocates nothing.
 ///
 /// Per iteration, for l = 1 ... L: Z_l = W_l A_{l-1} (dgemm), then one pass adds b_l and
-/// applies g. Backwards: one pass forms dZ_l from dA_l and Z_l, dW_l = 1/m dZ_l A_{l-1}^T
-/// and dA_{l-1} = W_l^T dZ_l (dgemm; skipped for l = 1, where nobody needs dA_0), and
-/// db_l = 1/m sum(dZ_l). The arithmetic of each element is the course's.
+/// applies g. Backwards: dW_l = 1/m dZ_l A_{l-1}^T and dA_{l-1} = W_l^T dZ_l (dgemm;
+/// skipped for l = 1, where nobody needs dA_0), db_l = 1/m sum(dZ_l), and one pass turns
+/// dA_{l-1} into dZ_{l-1} in place (dA_{l-1} is written where dZ_{l-1} goes: no buffer
+/// for dA). The arithmetic of each element is the course's. The elementwise passes over
+/// large layers are split over `BLAS.threads` threads, which does not change any element.
 ///
 /// Layers 2 ... L are the same in both engines; they differ in how layer 1 meets X (see
 /// `FirstLayer`).
@@ -36,9 +38,8 @@ struct Engine {
     /// Z_l and A_l at index l-1.
     private var Z: [Matrix]
     private var A: [Matrix]
-    /// dZ_l at index l-1; dA_l at index l-1 for l = 1 ... L-1.
+    /// dZ_l at index l-1 (for a hidden layer, dA_l until `hiddenGradient` turns it into dZ_l).
     private var dZ: [Matrix]
-    private var dA: [Matrix]
     /// dW_l at index l-1; dW_1 is unused (empty) in the dual form.
     private var dW: [Matrix]
     private var db: [Matrix]
@@ -55,7 +56,6 @@ struct Engine {
         Z = W.map { Matrix(rows: $0.rows, cols: m) }
         A = Z
         dZ = Z
-        dA = Array(Z.dropLast())
         dW = W.map { Matrix(rows: $0.rows, cols: $0.cols) }
         C = Matrix(rows: 0, cols: 0)
         switch first {
@@ -202,7 +202,7 @@ struct Engine {
         outputGradient()
         for l in stride(from: L - 1, through: 1, by: -1) {
             Matrix.gemm(dZ[l], A[l - 1], transposeB: true, alpha: invM, into: &dW[l])
-            Matrix.gemm(W[l], transposeA: true, dZ[l], into: &dA[l - 1])
+            Matrix.gemm(W[l], transposeA: true, dZ[l], into: &dZ[l - 1])  // dA_{l-1}
             sumRows(of: l, scale: invM)
             hiddenGradient(layer: l - 1)
         }
@@ -227,12 +227,14 @@ struct Engine {
         b[l].storage.withUnsafeBufferPointer { bias in
             Z[l].storage.withUnsafeMutableBufferPointer { z in
                 A[l].storage.withUnsafeMutableBufferPointer { a in
-                    for i in 0..<bias.count {
-                        let bi = bias[i]
-                        for k in (i * cols)..<((i + 1) * cols) {
-                            let v = z[k] + bi
-                            z[k] = v
-                            a[k] = activation.apply(v)
+                    inParallel(rows: bias.count, of: cols) { rows in
+                        for i in rows {
+                            let bi = bias[i]
+                            for k in (i * cols)..<((i + 1) * cols) {
+                                let v = z[k] + bi
+                                z[k] = v
+                                a[k] = activation.apply(v)
+                            }
                         }
                     }
                 }
@@ -267,13 +269,14 @@ struct Engine {
         }
     }
 
-    /// dZ_l = dA_l * g'(Z_l) for a hidden layer, in one pass.
+    /// dZ_l = dA_l * g'(Z_l) for a hidden layer, in one pass, in place: dZ_l holds dA_l.
     private mutating func hiddenGradient(layer l: Int) {
         let g = hidden
-        dA[l].storage.withUnsafeBufferPointer { da in
-            Z[l].storage.withUnsafeBufferPointer { z in
-                dZ[l].storage.withUnsafeMutableBufferPointer { dz in
-                    for k in 0..<dz.count { dz[k] = g.backward(da[k], z[k]) }
+        let cols = Z[l].cols
+        Z[l].storage.withUnsafeBufferPointer { z in
+            dZ[l].storage.withUnsafeMutableBufferPointer { dz in
+                inParallel(rows: Z[l].rows, of: cols) { rows in
+                    for k in (rows.lowerBound * cols)..<(rows.upperBound * cols) { dz[k] = g.backward(dz[k], z[k]) }
                 }
             }
         }
@@ -284,7 +287,9 @@ struct Engine {
         let cols = dZ[l].cols
         dZ[l].storage.withUnsafeBufferPointer { dz in
             db[l].storage.withUnsafeMutableBufferPointer { out in
-                for i in 0..<out.count { out[i] = scale * pairwiseSum(dz, from: i * cols, count: cols) }
+                inParallel(rows: out.count, of: cols) { rows in
+                    for i in rows { out[i] = scale * pairwiseSum(dz, from: i * cols, count: cols) }
+                }
             }
         }
     }
