@@ -180,7 +180,7 @@ const char *dnn_gemm_isa(void) {
 
 // Products of at least this many multiply-adds, and every product with a transposed B,
 // go through packed blocks (packed.c): below it, packing costs more than it saves.
-enum { PACKED_THRESHOLD = 1 << 18 };
+enum { PACKED_THRESHOLD = 1 << 20 };
 
 void dnn_gemm(int trans_a, int trans_b, long m, long n, long k, double alpha,
               const double *a, long lda, const double *b, long ldb, double beta,

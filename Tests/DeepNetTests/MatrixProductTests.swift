@@ -34,11 +34,11 @@ final class MatrixProductTests: XCTestCase {
     }
 
     // (m, k, n): around the tile (8 x 24), the panels (240 and 2400 columns), k past and
-    // between blocks of 256 and of 8; small ones take the plain path, those of 2^18
+    // between blocks of 256 and of 8; small ones take the plain path, those of 2^20
     // multiply-adds or more (and every transposed B) the packed one.
     private let shapes = [
         (2, 3, 2), (8, 16, 24), (9, 17, 25), (20, 209, 209), (37, 301, 77),
-        (7, 515, 250), (13, 40, 2500), (64, 9, 530), (3, 1030, 90),
+        (7, 515, 250), (13, 40, 2500), (64, 9, 530), (3, 1030, 90), (29, 300, 130), (9, 600, 250),
     ]
 
     func testEveryPathSumsAsTheKernelPromises() {
