@@ -51,22 +51,31 @@ public struct Dataset: Equatable, Sendable {
     /// - Parameter scale: a positive finite divisor, e.g. 255 for 8-bit pixels; the
     ///   division is `x / scale`, as numpy's `X / 255`, so values agree bit for bit.
     /// - Parameter memoryLimit: the memory this process may use (`MemoryLimit.current()`).
-    public init(contentsOf split: DataSplit, scale: Double = 1, memoryLimit: MemoryLimit = .current()) throws(Diagnostic) {
+    /// - Parameter observer: told how the load advances, when the file is large enough
+    ///   for it (`DataLoadObserver.minimumFileBytes`), to draw a progress line.
+    public init(
+        contentsOf split: DataSplit, scale: Double = 1, memoryLimit: MemoryLimit = .current(),
+        observer: (any DataLoadObserver)? = nil
+    ) throws(Diagnostic) {
         let file = try DataFile(split)
         guard scale.isFinite, scale > 0 else {
             throw Diagnostic(
                 "data.scale must be a positive finite number, not \(displayText(scale))",
                 at: split.location, key: "data.scale")
         }
-        let contents = try file.read(memoryLimit: memoryLimit)
+        let progress = LoadProgress(observer, path: file.path, size: file.size)
+        defer { progress.end() }
+        let contents = try file.read(memoryLimit: memoryLimit, progress: progress)
         var hash = SHA256()
         contents.withUnsafeBytes { hash.update($0) }
         let sha256 = hash.finalizeHex()
         let (X, Y) = switch split.format {
         case .hdf5:
-            try Dataset.readHDF5(file, contents, x: split.x, y: split.y, scale: scale, memoryLimit: memoryLimit)
+            try Dataset.readHDF5(
+                file, contents, x: split.x, y: split.y, scale: scale, memoryLimit: memoryLimit, progress: progress)
         case .csv:
-            try Dataset.readCSV(file, contents, labelColumn: split.labelColumn, header: split.header, scale: scale)
+            try Dataset.readCSV(
+                file, contents, labelColumn: split.labelColumn, header: split.header, scale: scale, progress: progress)
         }
         self.init(X: X, Y: Y, sha256: sha256, path: file.path)
     }

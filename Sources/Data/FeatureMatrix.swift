@@ -18,6 +18,7 @@ func featureMatrix<Element>(
 ) -> (matrix: Matrix, allFinite: Bool) {
     var allFinite = true
     let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
+        adviseHugePages(destination)
         allFinite = fillFeatures(
             destination.baseAddress!, examples: m, features: n, block: 0..<m, from: source, scale: scale,
             toDouble: toDouble)

@@ -10,7 +10,8 @@ extension Dataset {
     /// (m, 1), each 0 or 1. Shapes, types and sizes are all checked before the features
     /// are read in one pass into the (n_x, m) layout.
     static func readHDF5(
-        _ file: DataFile, _ contents: [UInt8], x: String?, y: String?, scale: Double, memoryLimit: MemoryLimit
+        _ file: DataFile, _ contents: [UInt8], x: String?, y: String?, scale: Double, memoryLimit: MemoryLimit,
+        progress: LoadProgress? = nil
     ) throws(Diagnostic) -> (X: Matrix, Y: Matrix) {
         // libhdf5 reads `contents` in place: everything opened from it is closed before
         // this closure returns.
@@ -21,7 +22,7 @@ extension Dataset {
                     let (xName, yName) = try reader.datasetNames(x: x, y: y)
                     let features = try reader.featuresDataset(xName)
                     let Y = try reader.readLabels(yName, examples: features.examples, xName: xName)
-                    let X = try reader.readFeatures(features, scale: scale)
+                    let X = try reader.readFeatures(features, scale: scale, progress: progress)
                     return (X, Y)
                 })
             } catch {
@@ -216,7 +217,7 @@ struct HDF5SplitReader {
 
     /// Reads the features into the (n_x, m) layout, divided by `scale`: the file's bytes
     /// are read once at their own width, then converted, scaled and transposed in one pass.
-    func readFeatures(_ features: FeaturesDataset, scale: Double) throws(Diagnostic) -> Matrix {
+    func readFeatures(_ features: FeaturesDataset, scale: Double, progress: LoadProgress? = nil) throws(Diagnostic) -> Matrix {
         let (m, n) = (features.examples, features.features)
         let type = features.elementType
         let block = features.blockExamples
@@ -234,8 +235,10 @@ struct HDF5SplitReader {
         }
         var failure: HDF5Error?
         var allFinite = true
+        progress?.begin(.converting, total: m)
         let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
             initialized = n * m  // Double needs no initialization to be released
+            adviseHugePages(destination)
             let out = destination.baseAddress!
             for first in stride(from: 0, to: m, by: block) {
                 let examples = first..<min(first + block, m)
@@ -260,6 +263,7 @@ struct HDF5SplitReader {
                 case .float64: fill(Double.self, out, examples) { $0 }
                 }
                 allFinite = allFinite && finite
+                progress?.advance(by: examples.count)
             }
         }
         if let failure { throw file.corrupt(failure) }
