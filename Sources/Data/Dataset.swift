@@ -1,4 +1,5 @@
 import DeepNet
+import Foundation
 import Support
 
 /// The examples and labels of one data split, in the course's layout, ready for training.
@@ -66,9 +67,15 @@ public struct Dataset: Equatable, Sendable {
         let progress = LoadProgress(observer, path: file.path, size: file.size)
         defer { progress.end() }
         let contents = try file.read(memoryLimit: memoryLimit, progress: progress)
-        var hash = SHA256()
-        contents.withUnsafeBytes { hash.update($0) }
-        let sha256 = hash.finalizeHex()
+        // The bytes are hashed while they are parsed.
+        let hashing = DispatchGroup()
+        let hash = HashResult()
+        DispatchQueue.global().async(group: hashing) {
+            var sha = SHA256()
+            contents.withUnsafeBytes { sha.update($0) }
+            hash.hex = sha.finalizeHex()
+        }
+        defer { hashing.wait() }
         let (X, Y) = switch split.format {
         case .hdf5:
             try Dataset.readHDF5(
@@ -77,13 +84,19 @@ public struct Dataset: Equatable, Sendable {
             try Dataset.readCSV(
                 file, contents, labelColumn: split.labelColumn, header: split.header, scale: scale, progress: progress)
         }
-        self.init(X: X, Y: Y, sha256: sha256, path: file.path)
+        hashing.wait()
+        self.init(X: X, Y: Y, sha256: hash.hex, path: file.path)
     }
 
     /// The most features an example may have: the widest layer a spec accepts
     /// (`model.layer_dims` entries are at most 1,000,000), so a file with more can be
     /// trained by no model.
     public static let maximumFeatures = 1_000_000
+}
+
+/// The hash of a file's bytes, computed on another thread.
+private final class HashResult: @unchecked Sendable {
+    var hex = ""
 }
 
 /// Bytes the feature matrix of one split may take, float64: 8 GiB. A shape beyond it is

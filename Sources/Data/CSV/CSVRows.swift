@@ -25,6 +25,8 @@ struct CSVRows {
         var bytes: Range<Int>
         var firstLine = 0
         var lines = 0
+        /// Line feeds: `lines`, less one for a last line without one.
+        var newlines = 0
         var firstExample = 0
         var examples = 0
     }
@@ -33,6 +35,8 @@ struct CSVRows {
     private(set) var chunks: [Chunk] = []
     /// The examples (non-blank lines) of every chunk together.
     private(set) var examples = 0
+    /// The line feeds of every chunk together.
+    private(set) var newlines = 0
 
     /// Rows of the matrix gathered before they are written out, column block by block:
     /// each write then fills whole cache lines of the (n_x, m) matrix.
@@ -61,16 +65,18 @@ struct CSVRows {
             contents.withUnsafeBufferPointer { bytes in
                 let base = bytes.baseAddress
                 DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
-                    var lines = 0, examples = 0
+                    var lines = 0, newlines = 0, examples = 0
                     var p = chunks[k].bytes.lowerBound
                     let end = chunks[k].bytes.upperBound
                     while p < end, let base {
                         let lineEnd = CSVRows.lineEnd(base, p, end)
                         if !CSVRows.isBlank(base, p, CSVRows.contentEnd(base, p, lineEnd)) { examples += 1 }
                         lines += 1
+                        if lineEnd < end { newlines += 1 }
                         p = lineEnd + 1
                     }
                     chunks[k].lines = lines
+                    chunks[k].newlines = newlines
                     chunks[k].examples = examples
                 }
             }
@@ -81,6 +87,7 @@ struct CSVRows {
             chunks[k].firstExample = nextExample
             nextLine += chunks[k].lines
             nextExample += chunks[k].examples
+            newlines += chunks[k].newlines
         }
         examples = nextExample
     }

@@ -29,12 +29,14 @@ extension Dataset {
         guard let firstExample = header ? rows.next() : first else {
             throw file.error("has a header row but no examples; expected one example per row")
         }
+        let start = min(rows.offset, contents.count)
+        let rest = CSVRows(contents, from: start, line: firstExample.line + 1)
         // The most examples the file could hold (its lines), for the size check.
-        let lines = contents.withUnsafeBufferPointer { newlineCount(in: $0, from: 0) } + 1
+        let lines = contents.withUnsafeBufferPointer { newlineCount(in: UnsafeBufferPointer(rebasing: $0[..<start])) }
+            + rest.newlines + 1
         let layout = try CSVLayout(
             file: file, row: firstExample, labelColumn: labelColumn, header: header,
             capacity: max(1, lines - (header ? 1 : 0)))
-        let rest = CSVRows(contents, from: min(rows.offset, contents.count), line: firstExample.line + 1)
         let m = 1 + rest.examples
         let n = layout.features
 
@@ -139,11 +141,11 @@ struct CSVLayout {
     }
 }
 
-/// The number of line feeds in `bytes` from `start` on.
-func newlineCount(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    guard start < bytes.count, let base = bytes.baseAddress else { return 0 }
+/// The number of line feeds in `bytes`.
+func newlineCount(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    guard let base = bytes.baseAddress else { return 0 }
     var count = 0
-    var p = start
+    var p = 0
     while p < bytes.count {
         p = CSVRows.lineEnd(base, p, bytes.count)
         if p < bytes.count { count += 1 }

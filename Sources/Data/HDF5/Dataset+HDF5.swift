@@ -1,4 +1,5 @@
 import DeepNet
+import Foundation
 import Support
 
 extension Dataset {
@@ -224,21 +225,32 @@ struct HDF5SplitReader {
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: block * n * type.size, alignment: 8)
         defer { raw.deallocate() }
 
+        // Each block is converted on every core, a slice of its examples each.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
         func fill<Element>(
             _: Element.Type, _ destination: UnsafeMutablePointer<Double>, _ examples: Range<Int>,
             _ toDouble: (Element) -> Double
         ) -> Bool {
-            let elements = raw.bindMemory(to: Element.self)
-            return fillFeatures(
-                destination, examples: m, features: n, block: examples, from: elements.baseAddress!, scale: scale,
-                toDouble: toDouble)
+            let elements = raw.bindMemory(to: Element.self).baseAddress!
+            let pieces = max(1, min(4 * cores, examples.count * n / (1 << 16)))
+            var finite = [Bool](repeating: true, count: pieces)
+            finite.withUnsafeMutableBufferPointer { finite in
+                DispatchQueue.concurrentPerform(iterations: pieces) { k in
+                    let slice = examples.lowerBound + examples.count * k / pieces
+                        ..< examples.lowerBound + examples.count * (k + 1) / pieces
+                    finite[k] = fillFeatures(
+                        destination, examples: m, features: n, block: slice,
+                        from: elements + (slice.lowerBound - examples.lowerBound) * n, scale: scale, toDouble: toDouble)
+                }
+            }
+            return !finite.contains(false)
         }
         var failure: HDF5Error?
         var allFinite = true
         progress?.begin(.converting, total: m)
         let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
             initialized = n * m  // Double needs no initialization to be released
-            adviseHugePages(destination)
+            prepareLargeBuffer(destination)
             let out = destination.baseAddress!
             for first in stride(from: 0, to: m, by: block) {
                 let examples = first..<min(first + block, m)
