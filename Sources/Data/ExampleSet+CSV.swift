@@ -71,7 +71,7 @@ extension ExampleSet {
         }
         let m = features.count / n
         let (X, allFinite) = features.withUnsafeBufferPointer { source in
-            featureMatrix(examples: m, features: n, from: source.baseAddress!, scale: scale) { $0 }
+            featureMatrix(examples: m, features: n, from: source.baseAddress!, scale: scale)
         }
         if !allFinite, let bad = firstNonFiniteFeature(in: X) {
             throw file.error("example \(bad.example), feature \(bad.feature) is \(bad.value) after dividing by \(displayText(scale))")

@@ -227,9 +227,8 @@ struct HDF5SplitReader {
 
         // Each block is converted on every core, a slice of its examples each.
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        func fill<Element>(
-            _: Element.Type, _ destination: UnsafeMutablePointer<Double>, _ examples: Range<Int>,
-            _ toDouble: (Element) -> Double
+        func fill<Element: FeatureElement>(
+            _: Element.Type, _ destination: UnsafeMutablePointer<Double>, _ examples: Range<Int>
         ) -> Bool {
             let elements = raw.bindMemory(to: Element.self).baseAddress!
             let pieces = max(1, min(4 * cores, examples.count * n / (1 << 16)))
@@ -240,7 +239,7 @@ struct HDF5SplitReader {
                         ..< examples.lowerBound + examples.count * (k + 1) / pieces
                     finite[k] = fillFeatures(
                         destination, examples: m, features: n, block: slice,
-                        from: elements + (slice.lowerBound - examples.lowerBound) * n, scale: scale, toDouble: toDouble)
+                        from: elements + (slice.lowerBound - examples.lowerBound) * n, scale: scale)
                 }
             }
             return !finite.contains(false)
@@ -263,16 +262,16 @@ struct HDF5SplitReader {
                     return
                 }
                 let finite = switch type {
-                case .int8: fill(Int8.self, out, examples) { Double($0) }
-                case .uint8: fill(UInt8.self, out, examples) { Double($0) }
-                case .int16: fill(Int16.self, out, examples) { Double($0) }
-                case .uint16: fill(UInt16.self, out, examples) { Double($0) }
-                case .int32: fill(Int32.self, out, examples) { Double($0) }
-                case .uint32: fill(UInt32.self, out, examples) { Double($0) }
-                case .int64: fill(Int64.self, out, examples) { Double($0) }
-                case .uint64: fill(UInt64.self, out, examples) { Double($0) }
-                case .float32: fill(Float.self, out, examples) { Double($0) }
-                case .float64: fill(Double.self, out, examples) { $0 }
+                case .int8: fill(Int8.self, out, examples)
+                case .uint8: fill(UInt8.self, out, examples)
+                case .int16: fill(Int16.self, out, examples)
+                case .uint16: fill(UInt16.self, out, examples)
+                case .int32: fill(Int32.self, out, examples)
+                case .uint32: fill(UInt32.self, out, examples)
+                case .int64: fill(Int64.self, out, examples)
+                case .uint64: fill(UInt64.self, out, examples)
+                case .float32: fill(Float.self, out, examples)
+                case .float64: fill(Double.self, out, examples)
                 }
                 allFinite = allFinite && finite
                 progress?.advance(by: examples.count)
