@@ -77,7 +77,7 @@ struct DataFile {
     /// refuses them, but read straight into the array the size the file states (the
     /// kernel's copy is the only one), 8 MiB at a time, each piece reported to `progress`;
     /// bytes beyond that size, when the file grew since, are read as before, up to `limit`.
-    private static func readRegularFile(
+    static func readRegularFile(
         at path: String, atMost limit: Int, progress: LoadProgress?
     ) throws(BoundedReadError) -> [UInt8] {
         let file: FileDescriptor

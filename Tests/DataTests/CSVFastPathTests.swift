@@ -151,6 +151,34 @@ final class CSVFastPathTests: XCTestCase {
         XCTAssertEqual(data.X[99, 3599], 199)
     }
 
+    /// Predict's reader parses the same way: a row of n_x + 1 columns holds a label, one
+    /// of n_x only features; errors late in a large file name their row.
+    func testPredictionInputsAreParsedAlike() throws {
+        let path = largeFile("predict.csv")
+        let training = try load(path, header: false, scale: 255)
+        let split = DataSplit(path: path, format: .csv, location: specLocation)
+        let labelled = try ExampleSet(contentsOf: split, scale: 255, shape: [100])
+        XCTAssertEqual(labelled.X, training.X)
+        XCTAssertEqual(labelled.Y, training.Y)
+        let unlabelled = try ExampleSet(contentsOf: split, scale: 255, shape: [101])
+        XCTAssertNil(unlabelled.Y)
+        XCTAssertEqual(unlabelled.X.shape.rows, 101)
+        XCTAssertEqual((0..<unlabelled.examples).map { unlabelled.X[100, $0] }, [Double](repeating: 1.0 / 255, count: 4000))
+        XCTAssertEqual((0..<unlabelled.examples).map { unlabelled.X[3, $0] }, [Double](repeating: 6.0 / 255, count: 4000))
+
+        let bad = largeFile("predict-bad.csv", edit: [3000: "1,2", 3500: "x"])
+        assertDiagnostic({ () throws(Diagnostic) in
+            try ExampleSet(contentsOf: DataSplit(path: bad, format: .csv, location: specLocation), scale: 1, shape: [100])
+        }, contains: [
+            "predict-bad.csv:3001:4: this row has 2 columns but the first example has 101; the model takes examples of "
+                + "100 features",
+        ])
+        let label = largeFile("predict-label.csv", edit: [3900: String(repeating: "0,", count: 100) + "7"])
+        assertDiagnostic({ () throws(Diagnostic) in
+            try ExampleSet(contentsOf: DataSplit(path: label, format: .csv, location: specLocation), scale: 1, shape: [100])
+        }, contains: ["predict-label.csv:3901:201: label '7'; labels must be 0 or 1", "leave it out to only predict"])
+    }
+
     // MARK: Progress
 
     func testLargeFilesReportTheirProgressAndSmallOnesNothing() throws {

@@ -93,13 +93,13 @@ struct CSVRows {
     }
 
     /// Parses every row into `out`, the (n_x, m) matrix with m `examples` (row-major:
-    /// feature j of example i at `j * m + i`), features divided by `scale`, and `labels`,
-    /// the first of them being example `firstExample`.
+    /// feature j of example i at `j * m + i`), features divided by `scale`, and `labels`
+    /// (nil when the layout has none), the first of them being example `firstExample`.
     ///
     /// - Returns: whether every feature is finite after the division.
     /// - Throws: the diagnostic of the first bad row in the file.
     func parse(
-        into out: UnsafeMutablePointer<Double>, labels: UnsafeMutablePointer<Double>, examples m: Int,
+        into out: UnsafeMutablePointer<Double>, labels: UnsafeMutablePointer<Double>?, examples m: Int,
         firstExample: Int, layout: CSVLayout, scale: Double, progress: LoadProgress?
     ) throws(Diagnostic) -> Bool {
         let total = chunks.last.map { $0.bytes.upperBound - chunks[0].bytes.lowerBound } ?? 0
@@ -133,6 +133,32 @@ struct CSVRows {
             }
         }
         return allFinite
+    }
+
+    /// Checks the first `count` (at least 1) rows one by one, as `layout` reads them,
+    /// storing nothing, and returns the record of the last of them: for the error about
+    /// more features than one split may take, which a reader going row by row gives at the
+    /// row that passes the limit, once that row and those before it have been checked.
+    /// Slow, and only for files that will be refused.
+    func checkRows(count: Int, layout: CSVLayout) throws(Diagnostic) -> CSVReader.Record {
+        guard let first = chunks.first, count >= 1, count <= examples else {
+            preconditionFailure("checkRows(count: \(count)) of \(examples) rows")
+        }
+        var checked = 0
+        var line = first.firstLine
+        var p = first.bytes.lowerBound
+        while true {
+            let lineEnd = contents.withUnsafeBufferPointer { CSVRows.lineEnd($0.baseAddress!, p, $0.count) }
+            let end = lineEnd > p && contents[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+            if !contents[p..<end].allSatisfy(CSVReader.isSpace) {
+                let record = CSVReader.record(contents[p..<end], line: line)
+                try layout.read(record, example: checked + 1) { _, _ in }
+                checked += 1
+                if checked == count { return record }
+            }
+            line += 1
+            p = lineEnd + 1
+        }
     }
 
     // MARK: Lines
@@ -179,7 +205,7 @@ private struct CSVChunkParser {
     /// `small[v]` is `Double(v) / scale` for v < 1024.
     let small: UnsafePointer<Double>
     let out: UnsafeMutablePointer<Double>
-    let labels: UnsafeMutablePointer<Double>
+    let labels: UnsafeMutablePointer<Double>?
     /// m, the columns of `out`.
     let examples: Int
     let progress: LoadProgress?
@@ -189,7 +215,7 @@ private struct CSVChunkParser {
 
     init(
         contents: [UInt8], bytes: UnsafePointer<UInt8>, layout: CSVLayout, scale: Double,
-        small: UnsafePointer<Double>, out: UnsafeMutablePointer<Double>, labels: UnsafeMutablePointer<Double>,
+        small: UnsafePointer<Double>, out: UnsafeMutablePointer<Double>, labels: UnsafeMutablePointer<Double>?,
         examples: Int, progress: LoadProgress?
     ) {
         self.contents = contents
@@ -221,7 +247,8 @@ private struct CSVChunkParser {
             let lineEnd = CSVRows.lineEnd(bytes, p, range.upperBound)
             let end = CSVRows.contentEnd(bytes, p, lineEnd)
             if !CSVRows.isBlank(bytes, p, end) {
-                if !parseRow(p, end, into: tile + row, stride: tileRows, label: labels + example + row, finite: &allFinite) {
+                if !parseRow(p, end, into: tile + row, stride: tileRows, label: labels.map { $0 + example + row },
+                             finite: &allFinite) {
                     allFinite = try readRow(p, end, line: line, example: example + row, into: tile + row, stride: tileRows)
                         && allFinite
                 }
@@ -260,10 +287,10 @@ private struct CSVChunkParser {
     @inline(__always)
     private func parseRow(
         _ start: Int, _ end: Int, into features: UnsafeMutablePointer<Double>, stride: Int,
-        label: UnsafeMutablePointer<Double>, finite: inout Bool
+        label: UnsafeMutablePointer<Double>?, finite: inout Bool
     ) -> Bool {
         let b = bytes
-        let width = layout.width, labelIndex = layout.labelIndex
+        let width = layout.width, labelIndex = layout.labelIndex ?? -1
         var p = start
         var field = 0
         var feature = 0
@@ -336,7 +363,7 @@ private struct CSVChunkParser {
             }
             if field == labelIndex {
                 guard value == 0 || value == 1 else { return false }
-                label.pointee = value
+                label?.pointee = value
             } else {
                 features[feature * stride] = x
                 allFinite = allFinite && x.isFinite
@@ -363,7 +390,7 @@ private struct CSVChunkParser {
         let record = CSVReader.record(contents[start..<end], line: line)
         try layout.read(record, example: example) { feature, value in
             guard let feature else {
-                labels[example] = value
+                labels?[example] = value
                 return
             }
             let x = value / scale

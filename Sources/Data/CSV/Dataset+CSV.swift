@@ -59,7 +59,7 @@ extension Dataset {
                         }
                     }
                     allFinite = try rest.parse(
-                        into: out, labels: labels.baseAddress!, examples: m, firstExample: 1, layout: layout,
+                        into: out, labels: labels.baseAddress, examples: m, firstExample: 1, layout: layout,
                         scale: scale, progress: progress) && allFinite
                 } catch {
                     failure = error
@@ -77,23 +77,40 @@ extension Dataset {
     }
 }
 
-/// What the first example row fixes: the width of every row and which column is the
-/// label; and the one place a row is checked cell by cell, with the messages for every
+/// What the first example row fixes: the width of every row and which column, if any, is
+/// the label; and the one place a row is checked cell by cell, with the messages for every
 /// problem (`CSVRows` parses the common rows faster and hands every other row here).
 struct CSVLayout {
     let file: DataFile
     /// Columns per row.
     let width: Int
-    /// The label's column, 0-based.
-    let labelIndex: Int
-    /// Whether the file has a header row (for the hint about the first row).
-    let header: Bool
+    /// The label's column, 0-based; nil when the rows hold only features (predict's input).
+    let labelIndex: Int?
+    /// What to say about a label other than 0 or 1.
+    let labelHint: String
+    /// What to say about a cell of the first example that is not a number.
+    let firstRowNumberHint: String?
+    /// The error for a row of another width than `width`.
+    let widthError: (CSVReader.Record) -> Diagnostic
 
     /// n_x, the features of each row.
-    var features: Int { width - 1 }
+    var features: Int { labelIndex == nil ? width : width - 1 }
 
-    /// Takes the width and the label's place from `row`, the first example, checking that
-    /// a model can take its features and that `capacity` rows of them fit in memory.
+    init(
+        file: DataFile, width: Int, labelIndex: Int?, labelHint: String, firstRowNumberHint: String? = nil,
+        widthError: @escaping (CSVReader.Record) -> Diagnostic
+    ) {
+        self.file = file
+        self.width = width
+        self.labelIndex = labelIndex
+        self.labelHint = labelHint
+        self.firstRowNumberHint = firstRowNumberHint
+        self.widthError = widthError
+    }
+
+    /// A training split's layout: takes the width and the label's place from `row`, the
+    /// first example, checking that a model can take its features and that `capacity` rows
+    /// of them fit in memory.
     init(file: DataFile, row: CSVReader.Record, labelColumn: Int, header: Bool, capacity: Int) throws(Diagnostic) {
         let count = row.fields.count
         guard count >= 2 else {
@@ -115,10 +132,16 @@ struct CSVLayout {
                     + "(a transposed table has one row per feature)")
         }
         try CSVCells.checkSize(features: (count - 1) * capacity, at: row, in: file)
-        self.file = file
-        self.width = count
-        self.labelIndex = index
-        self.header = header
+        self.init(
+            file: file, width: count, labelIndex: index, labelHint: "map the two classes to 0 and 1",
+            firstRowNumberHint: header ? nil : "if the first row is a header, set `header: true` on the split"
+        ) { row in
+            let column = row.fields.count > count ? row.fields[count].column : row.endColumn
+            return file.error(
+                line: row.line, column: column,
+                "this row has \(row.fields.count) columns but the first one has \(count)",
+                hint: "every row needs the same columns: the features and one label")
+        }
     }
 
     /// Checks one row, example `example` (from 0) of the file, and hands each cell to
@@ -126,18 +149,10 @@ struct CSVLayout {
     func read(
         _ row: CSVReader.Record, example: Int, store: (_ feature: Int?, _ value: Double) -> Void
     ) throws(Diagnostic) {
-        guard row.fields.count == width else {
-            let column = row.fields.count > width ? row.fields[width].column : row.endColumn
-            throw file.error(
-                line: row.line, column: column,
-                "this row has \(row.fields.count) columns but the first one has \(width)",
-                hint: "every row needs the same columns: the features and one label")
-        }
+        guard row.fields.count == width else { throw widthError(row) }
         try CSVCells.read(
-            row, labelIndex: labelIndex, in: file,
-            labelHint: "map the two classes to 0 and 1",
-            numberHint: !header && example == 0 ? "if the first row is a header, set `header: true` on the split" : nil,
-            store: store)
+            row, labelIndex: labelIndex, in: file, labelHint: labelHint,
+            numberHint: example == 0 ? firstRowNumberHint : nil, store: store)
     }
 }
 
