@@ -102,6 +102,7 @@ def time_dnn_run(load_bench, path, csv):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--load-bench", default=".build/release/load-bench")
+    parser.add_argument("--before", help="another load-bench (an older build) to time alongside, as 'before'")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--data", help="folder for the generated files (default: a temporary one, removed)")
     parser.add_argument("--json", help="also write the results here")
@@ -113,13 +114,20 @@ def main():
         csv, h5 = make_data(folder)
         print(f"data: {csv} ({os.path.getsize(csv) / 1e6:.1f} MB), {h5} ({os.path.getsize(h5) / 1e6:.1f} MB); "
               f"{os.cpu_count()} cores; {args.rounds} rounds, alternating", flush=True)
-        samples = {k: [] for k in ["pandas", "dnn-run CSV", "h5py", "h5py+conv", "h5py+conv(view)", "dnn-run HDF5"]}
+        names = ["pandas", "dnn-run CSV", "h5py", "h5py+conv", "h5py+conv(view)", "dnn-run HDF5"]
+        if args.before:
+            names += ["before: CSV", "before: HDF5"]
+        samples = {k: [] for k in names}
         for _ in range(args.rounds):
             samples["pandas"].append(time_python("pandas", csv, h5))
             samples["dnn-run CSV"].append(time_dnn_run(args.load_bench, csv, True))
+            if args.before:
+                samples["before: CSV"].append(time_dnn_run(args.before, csv, True))
             for name in ["h5py", "h5py+conv", "h5py+conv(view)"]:
                 samples[name].append(time_python(name, csv, h5))
             samples["dnn-run HDF5"].append(time_dnn_run(args.load_bench, h5, False))
+            if args.before:
+                samples["before: HDF5"].append(time_dnn_run(args.before, h5, False))
 
     summary = {}
     print(f"{'':18} {'median s':>9} {'best s':>8} {'peak RSS MB':>12}")
