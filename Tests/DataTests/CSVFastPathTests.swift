@@ -77,7 +77,9 @@ final class CSVFastPathTests: XCTestCase {
             "3.141592653589793238462643383279", "2.2250738585072011e-308", "2.2250738585072014E-308", "4e-320",
             "1e-400", "1.7976931348623157e308", "1e22", "1e23", "0.000000000000000000001", "1.000000000000000000000",
             "0.500000", "123456.789012", "8.5e-5", "1E5", "-2.5e+10", "0x1p3", "1.5e0", "0.99999999999999999",
-            "4503599627370495.5", "4503599627370497.5", "0.0000001", "7.0e-10",
+            "4503599627370495.5", "4503599627370497.5", "0.0000001", "7.0e-10", "2.550000000000000000e+02",
+            "-0e5", "1000e-3", "9007199254740993e-22", "9007199254740992e22", "1e-22", "1e0000", "5e00001",
+            "123.456e-19", "0.0e-400", "1.e5", "1e+5", "3E-7", "1.7976931348623157e+308",
         ]
         let path = directory.write("hard.csv", cells.map { "\($0),1" }.joined(separator: "\n"))
         for scale in [1.0, 255, 7] {
@@ -242,7 +244,7 @@ final class CSVFastPathTests: XCTestCase {
     private static func cell(_ random: inout SplitMix) -> String {
         func digits(_ count: Int) -> String { String((0..<count).map { _ in Character(String(random.next(below: 10))) }) }
         let sign = random.next(below: 4) == 0 ? "-" : ""
-        switch random.next(below: 14) {
+        switch random.next(below: 16) {
         case 0, 1, 2: return String(random.next(below: 256))
         case 3: return sign + String(random.next(below: 100_000))
         case 4: return sign + digits(1 + random.next(below: 3)) + "." + digits(1 + random.next(below: 6))
@@ -254,6 +256,10 @@ final class CSVFastPathTests: XCTestCase {
         case 10: return ["+", "."].randomElement(using: &random)! + digits(1 + random.next(below: 4))
         case 11: return sign + digits(1 + random.next(below: 3)) + "e" + (random.next(below: 2) == 0 ? "-" : "") + String(random.next(below: 30))
         case 12: return String(format: "%.17g", Double(random.next(below: 1 << 30)) / Double(1 + random.next(below: 1 << 20)))
+        case 13: return String(format: "%.18e", Double(random.next(below: 256)) * (sign.isEmpty ? 1 : -1))
+        case 14: return sign + digits(1 + random.next(below: 4)) + "." + digits(1 + random.next(below: 4))
+            + ["e", "E"].randomElement(using: &random)! + ["", "+", "-"].randomElement(using: &random)!
+            + String(random.next(below: 26))
         default: return sign + "00" + String(random.next(below: 1000))
         }
     }

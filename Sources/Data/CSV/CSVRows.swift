@@ -10,13 +10,13 @@ import Support
 /// at its first bad row; the first chunk with one names it, so the error is the one a
 /// reader going row by row would report.
 ///
-/// Rows of plain numbers (`-12`, `0.5`, `255`) are parsed by hand without allocating:
-/// an integer of up to 19 digits, or a decimal whose digits make an integer of at most
-/// 2^53 with at most 19 digits after the point. Such a decimal is that integer divided by
-/// a power of ten that is exact as a double, one correctly rounded division (Clinger's
-/// fast path), so the value is the correctly rounded one, as `Double(String)` gives it.
-/// Any other cell (`1e-3`, `+5`, `.5`, 20 digits, `nan`) is parsed by `Double(String)`, as
-/// before; any row with a problem (a cell that is not a number, a NUL byte, a missing or
+/// Rows of plain numbers (`-12`, `0.5`, `255`, `2.550000000000000000e+02`) are parsed by
+/// hand without allocating: digits (trailing zeros after the point dropped) that make an
+/// integer M of at most 2^53, a point and an exponent that make the power of ten p, with
+/// |p| <= 22. M and 10^p are then exact doubles and the value is M * 10^p or M / 10^-p,
+/// one correctly rounded operation (Clinger's fast path): the correctly rounded value, as
+/// `Double(String)` gives it. Any other cell (`1e-30`, `+5`, `.5`, 20 digits, `nan`) is
+/// parsed by `Double(String)`, as before; any row with a problem (a cell that is not a number, a NUL byte, a missing or
 /// extra column, a label other than 0 or 1, an infinite feature) is read again by
 /// `CSVLayout.read`, which says what is wrong and where.
 struct CSVRows {
@@ -337,15 +337,37 @@ private struct CSVChunkParser {
                 }
                 simple = fractionDigits > 0
             }
+            var exponent = 0
+            if simple && p < end && b[p] | 0x20 == 0x65 {  // e or E
+                var q = p + 1
+                let negativeExponent = q < end && b[q] == 0x2D
+                if q < end && (b[q] == 0x2B || b[q] == 0x2D) { q += 1 }
+                var exponentDigits = 0
+                while q < end {
+                    let d = b[q] &- 0x30
+                    if d > 9 { break }
+                    exponent = exponent &* 10 &+ Int(d)
+                    exponentDigits += 1
+                    q += 1
+                }
+                simple = exponentDigits > 0 && exponentDigits <= 4
+                if negativeExponent { exponent = -exponent }
+                p = q
+            }
             while p < end && (b[p] == 0x20 || b[p] == 0x09) { p += 1 }
             let value: Double
             var x = 0.0
-            if simple && digits <= 19 && mantissa <= 1 << 53 && (p == end || b[p] == 0x2C) {
-                if fraction == 0 {
+            // The power of ten the digits are multiplied by: exact as a double up to 10^22.
+            let power = exponent - fraction
+            if simple && digits <= 19 && mantissa <= 1 << 53 && power >= -22 && power <= 22
+                && (p == end || b[p] == 0x2C) {
+                if power == 0 {
                     value = negative ? -Double(mantissa) : Double(mantissa)
                     if !negative && mantissa < 1024 { x = small[Int(mantissa)] } else { x = value / scale }
                 } else {
-                    let magnitude = Double(mantissa) / CSVChunkParser.powersOfTen[fraction]
+                    let magnitude = power > 0
+                        ? Double(mantissa) * CSVChunkParser.powersOfTen[power]
+                        : Double(mantissa) / CSVChunkParser.powersOfTen[-power]
                     value = negative ? -magnitude : magnitude
                     x = value / scale
                 }
