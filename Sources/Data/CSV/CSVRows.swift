@@ -163,6 +163,19 @@ struct CSVRows {
 
     // MARK: Lines
 
+    /// The number of line feeds in `bytes`.
+    static func newlines(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var count = 0
+        var p = 0
+        while p < bytes.count {
+            p = lineEnd(base, p, bytes.count)
+            if p < bytes.count { count += 1 }
+            p += 1
+        }
+        return count
+    }
+
     /// The index of the line feed ending the line at `p`, or `end`.
     @inline(__always)
     static func lineEnd(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int) -> Int {
