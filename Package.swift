@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .executable(name: "FuzzSpec", targets: ["FuzzSpec"]),
         .executable(name: "sweep-bench", targets: ["sweep-bench"]),
+        .executable(name: "load-bench", targets: ["load-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,6 +73,11 @@ let package = Package(
         // The 100-point sweep of the cat model, batched, against its FLOP floor (make bench).
         .executableTarget(
             name: "sweep-bench", dependencies: ["DeepNet", "Data", "CKernels"], path: "Benchmarks/SweepBench",
+            swiftSettings: optimized),
+
+        // dnn-run's loading of one data file, timed in-process (Benchmarks/bench_load.py).
+        .executableTarget(
+            name: "load-bench", dependencies: ["Data", "Support"], path: "Benchmarks/LoadBench",
             swiftSettings: optimized),
 
         // The spec loader's fuzz target: libFuzzer with -DFUZZING, a corpus replayer

@@ -52,11 +52,11 @@ struct DataFile {
     /// contents, so what is hashed and what is parsed are the same bytes. A file larger
     /// than `maximumFeatureBytes` or than half the memory this process may use (the rest
     /// is for the examples read from it) is refused before reading; one that grows past
-    /// that while it is read is refused too.
-    func read(memoryLimit: MemoryLimit) throws(Diagnostic) -> [UInt8] {
+    /// that while it is read is refused too. Reported to `progress` as it is read.
+    func read(memoryLimit: MemoryLimit, progress: LoadProgress? = nil) throws(Diagnostic) -> [UInt8] {
         let limit = Int(min(Double(maximumFeatureBytes), max(0, memoryLimit.bytes / 2)))
         do {
-            return try FileSystem.readRegularFile(at: path, atMost: limit)
+            return try DataFile.readRegularFile(at: path, atMost: limit, progress: progress)
         } catch {
             switch error {
             case .cannotOpen(let code), .cannotStat(let code), .cannotRead(let code):
@@ -71,6 +71,57 @@ struct DataFile {
                     hint: "store the split you train on in a file of its own")
             }
         }
+    }
+
+    /// The bytes of the regular file at `path`, refused as `FileSystem.readRegularFile`
+    /// refuses them, but read straight into the array the size the file states (the
+    /// kernel's copy is the only one), 8 MiB at a time, each piece reported to `progress`;
+    /// bytes beyond that size, when the file grew since, are read as before, up to `limit`.
+    static func readRegularFile(
+        at path: String, atMost limit: Int, progress: LoadProgress?
+    ) throws(BoundedReadError) -> [UInt8] {
+        let file: FileDescriptor
+        do {
+            // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
+            file = try FileSystem.open(path, .readOnly, options: .nonBlocking)
+        } catch {
+            throw .cannotOpen(error.errno)
+        }
+        defer { try? file.close() }
+        let status: Stat
+        do { status = try file.stat() } catch { throw .cannotStat(error) }
+        guard status.type != .directory else { throw .isDirectory }
+        guard status.type == .regular else { throw .notRegularFile }
+        guard status.size <= limit else { throw .statedSize(status.size) }
+        let expected = Int(status.size)
+        progress?.begin(.reading, total: expected)
+        var failure: Errno?
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+            adviseHugePages(buffer)
+            let whole = UnsafeMutableRawBufferPointer(buffer)
+            while initialized < expected {
+                let piece = min(8 << 20, expected - initialized)
+                let count: Int
+                do {
+                    count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: whole[initialized..<initialized + piece]))
+                } catch {
+                    failure = error as? Errno ?? .ioError
+                    return
+                }
+                if count == 0 { return }  // the file shrank: what there is
+                initialized += count
+                progress?.advance(by: count)
+            }
+        }
+        if let failure { throw .cannotRead(failure) }
+        if bytes.count == expected {
+            switch FileSystem.readAll(file, atMost: limit - bytes.count) {
+            case .complete(let more): if !more.isEmpty { bytes += more }
+            case .tooLarge: throw .tooLarge
+            case .failed(let code): throw .cannotRead(code)
+            }
+        }
+        return bytes
     }
 
     /// A problem with the file as a whole: "data file 'PATH': MESSAGE".

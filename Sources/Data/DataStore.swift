@@ -24,7 +24,26 @@ public final class DataStore: @unchecked Sendable {
     /// Runs still to train on each training set, when the runner has said so.
     private var pendingUses: [Key: Int] = [:]
 
-    public init() {}
+    private var loadObserver: (any DataLoadObserver)?
+
+    /// - Parameter observer: told how the loading of large files advances (a progress line).
+    public init(observer: (any DataLoadObserver)? = nil) {
+        loadObserver = observer
+    }
+
+    /// Who is told how the loading of large files advances from now on.
+    public var observer: (any DataLoadObserver)? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return loadObserver
+        }
+        set {
+            lock.lock()
+            defer { lock.unlock() }
+            loadObserver = newValue
+        }
+    }
 
     /// The dataset of `split` divided by `scale`, loading it on first use. With `keep`
     /// false it is not kept after this call (unless it already was): test sets, which are
@@ -34,7 +53,7 @@ public final class DataStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let d = datasets[key] { return d }
-        let d = try Dataset(contentsOf: split, scale: scale)
+        let d = try Dataset(contentsOf: split, scale: scale, observer: loadObserver)
         if keep { datasets[key] = d }
         return d
     }

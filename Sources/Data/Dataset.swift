@@ -1,4 +1,5 @@
 import DeepNet
+import Foundation
 import Support
 
 /// The examples and labels of one data split, in the course's layout, ready for training.
@@ -51,30 +52,51 @@ public struct Dataset: Equatable, Sendable {
     /// - Parameter scale: a positive finite divisor, e.g. 255 for 8-bit pixels; the
     ///   division is `x / scale`, as numpy's `X / 255`, so values agree bit for bit.
     /// - Parameter memoryLimit: the memory this process may use (`MemoryLimit.current()`).
-    public init(contentsOf split: DataSplit, scale: Double = 1, memoryLimit: MemoryLimit = .current()) throws(Diagnostic) {
+    /// - Parameter observer: told how the load advances, when the file is large enough
+    ///   for it (`DataLoadObserver.minimumFileBytes`), to draw a progress line.
+    public init(
+        contentsOf split: DataSplit, scale: Double = 1, memoryLimit: MemoryLimit = .current(),
+        observer: (any DataLoadObserver)? = nil
+    ) throws(Diagnostic) {
         let file = try DataFile(split)
         guard scale.isFinite, scale > 0 else {
             throw Diagnostic(
                 "data.scale must be a positive finite number, not \(displayText(scale))",
                 at: split.location, key: "data.scale")
         }
-        let contents = try file.read(memoryLimit: memoryLimit)
-        var hash = SHA256()
-        contents.withUnsafeBytes { hash.update($0) }
-        let sha256 = hash.finalizeHex()
+        let progress = LoadProgress(observer, path: file.path, size: file.size)
+        defer { progress.end() }
+        let contents = try file.read(memoryLimit: memoryLimit, progress: progress)
+        // The bytes are hashed while they are parsed.
+        let hashing = DispatchGroup()
+        let hash = HashResult()
+        DispatchQueue.global().async(group: hashing) {
+            var sha = SHA256()
+            contents.withUnsafeBytes { sha.update($0) }
+            hash.hex = sha.finalizeHex()
+        }
+        defer { hashing.wait() }
         let (X, Y) = switch split.format {
         case .hdf5:
-            try Dataset.readHDF5(file, contents, x: split.x, y: split.y, scale: scale, memoryLimit: memoryLimit)
+            try Dataset.readHDF5(
+                file, contents, x: split.x, y: split.y, scale: scale, memoryLimit: memoryLimit, progress: progress)
         case .csv:
-            try Dataset.readCSV(file, contents, labelColumn: split.labelColumn, header: split.header, scale: scale)
+            try Dataset.readCSV(
+                file, contents, labelColumn: split.labelColumn, header: split.header, scale: scale, progress: progress)
         }
-        self.init(X: X, Y: Y, sha256: sha256, path: file.path)
+        hashing.wait()
+        self.init(X: X, Y: Y, sha256: hash.hex, path: file.path)
     }
 
     /// The most features an example may have: the widest layer a spec accepts
     /// (`model.layer_dims` entries are at most 1,000,000), so a file with more can be
     /// trained by no model.
     public static let maximumFeatures = 1_000_000
+}
+
+/// The hash of a file's bytes, computed on another thread.
+private final class HashResult: @unchecked Sendable {
+    var hex = ""
 }
 
 /// Bytes the feature matrix of one split may take, float64: 8 GiB. A shape beyond it is

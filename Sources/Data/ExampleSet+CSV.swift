@@ -6,6 +6,8 @@ extension ExampleSet {
     /// either n_x features or n_x features and a label (in column `labelColumn`, 0-based,
     /// negative from the end, as in a spec). The first row is a header when one of its
     /// cells is not a number. Errors point at the offending cell as `PATH:LINE:COLUMN`.
+    /// The rows are parsed as a training split's are (`CSVRows`), straight into the
+    /// (n_x, m) matrix.
     static func readCSV(
         _ file: DataFile, labelColumn: Int, scale: Double, shape: [Int]
     ) throws(Diagnostic) -> ExampleSet {
@@ -18,7 +20,7 @@ extension ExampleSet {
         }
         let contents: [UInt8]
         do {
-            contents = try FileSystem.readRegularFile(at: file.path, atMost: maximumFeatureBytes)
+            contents = try DataFile.readRegularFile(at: file.path, atMost: maximumFeatureBytes, progress: nil)
         } catch {
             throw file.error("cannot be read: \(error)")
         }
@@ -50,29 +52,56 @@ extension ExampleSet {
                 line: row.line, column: 1, "label_column \(labelColumn) is out of range for rows of \(width) columns")
         }
 
-        var features: [Double] = []
-        var labels: [Double] = []
-        while true {
-            guard row.fields.count == width else {
-                let column = row.fields.count > width ? row.fields[width].column : row.endColumn
-                throw file.error(
-                    line: row.line, column: column,
-                    "this row has \(row.fields.count) columns but the first example has \(width); \(expected)")
-            }
-            try CSVCells.read(
-                row, labelIndex: labelIndex, in: file,
-                labelHint: "a row of \(n + 1) columns holds a label; leave it out to only predict"
-            ) { feature, value in
-                if feature == nil { labels.append(value) } else { features.append(value) }
-            }
-            try CSVCells.checkSize(features: features.count, at: row, in: file)
-            guard let next = rows.next() else { break }
-            row = next
+        let layout = CSVLayout(
+            file: file, width: width, labelIndex: labelIndex,
+            labelHint: "a row of \(n + 1) columns holds a label; leave it out to only predict"
+        ) { row in
+            let column = row.fields.count > width ? row.fields[width].column : row.endColumn
+            return file.error(
+                line: row.line, column: column,
+                "this row has \(row.fields.count) columns but the first example has \(width); \(expected)")
         }
-        let m = features.count / n
-        let (X, allFinite) = features.withUnsafeBufferPointer { source in
-            featureMatrix(examples: m, features: n, from: source.baseAddress!, scale: scale) { $0 }
+        // The rows after the first, parsed into the matrix as training's reader parses them.
+        let rest = CSVRows(contents, from: min(rows.offset, contents.count), line: row.line + 1)
+        let m = 1 + rest.examples
+        let (total, overflow) = n.multipliedReportingOverflow(by: m)
+        if overflow || total > maximumFeatureBytes / 8 {
+            // The example whose features pass the limit, after every row before it and its
+            // own cells have been checked, as when the rows were read one by one.
+            let passing = maximumFeatureBytes / 8 / n  // from 0; the first row is 0
+            try layout.read(row, example: 0) { _, _ in }
+            let tooMany = try rest.checkRows(count: passing, layout: layout)
+            try CSVCells.checkSize(features: (passing + 1) * n, at: tooMany, in: file)
         }
+
+        var failure: Diagnostic?
+        var allFinite = true
+        var labels = [Double](repeating: 0, count: labelIndex == nil ? 0 : m)
+        let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
+            initialized = n * m  // Double needs no initialization to be released
+            prepareLargeBuffer(destination)
+            let out = destination.baseAddress!
+            labels.withUnsafeMutableBufferPointer { labels in
+                do throws(Diagnostic) {
+                    try layout.read(row, example: 0) { feature, value in
+                        if let feature {
+                            let x = value / scale
+                            allFinite = allFinite && x.isFinite
+                            out[feature * m] = x
+                        } else {
+                            labels[0] = value
+                        }
+                    }
+                    allFinite = try rest.parse(
+                        into: out, labels: labelIndex == nil ? nil : labels.baseAddress, examples: m, firstExample: 1,
+                        layout: layout, scale: scale, progress: nil) && allFinite
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure { throw failure }
+        let X = Matrix(rows: n, cols: m, storage: storage)
         if !allFinite, let bad = firstNonFiniteFeature(in: X) {
             throw file.error("example \(bad.example), feature \(bad.feature) is \(bad.value) after dividing by \(displayText(scale))")
         }

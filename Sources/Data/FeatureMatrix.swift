@@ -12,15 +12,14 @@ import Support
 ///
 /// - Returns: the matrix, and whether every value in it is finite (checked on the way, so
 ///   a caller looks for the culprit only when there is one).
-func featureMatrix<Element>(
-    examples m: Int, features n: Int, from source: UnsafePointer<Element>, scale: Double,
-    toDouble: (Element) -> Double
+func featureMatrix<Element: FeatureElement>(
+    examples m: Int, features n: Int, from source: UnsafePointer<Element>, scale: Double
 ) -> (matrix: Matrix, allFinite: Bool) {
     var allFinite = true
     let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
+        adviseHugePages(destination)
         allFinite = fillFeatures(
-            destination.baseAddress!, examples: m, features: n, block: 0..<m, from: source, scale: scale,
-            toDouble: toDouble)
+            destination.baseAddress!, examples: m, features: n, block: 0..<m, from: source, scale: scale)
         initialized = n * m
     }
     return (Matrix(rows: n, cols: m, storage: storage), allFinite)
@@ -31,7 +30,8 @@ func featureMatrix<Element>(
 /// holds just those examples, example-major, as `featureMatrix` describes; for reading a
 /// file a block of examples at a time into the one matrix. Returns whether every value
 /// written is finite. Compiled for each element type a file can hold (a generic loop
-/// reads every element through a witness table: twice the time).
+/// reads every element through a witness table, a closure through a call per element:
+/// several times the time).
 @_specialize(where Element == Int8)
 @_specialize(where Element == UInt8)
 @_specialize(where Element == Int16)
@@ -42,9 +42,9 @@ func featureMatrix<Element>(
 @_specialize(where Element == UInt64)
 @_specialize(where Element == Float)
 @_specialize(where Element == Double)
-func fillFeatures<Element>(
+func fillFeatures<Element: FeatureElement>(
     _ destination: UnsafeMutablePointer<Double>, examples m: Int, features n: Int, block: Range<Int>,
-    from source: UnsafePointer<Element>, scale: Double, toDouble: (Element) -> Double
+    from source: UnsafePointer<Element>, scale: Double
 ) -> Bool {
     let tile = 32
     var allFinite = true
@@ -54,7 +54,7 @@ func fillFeatures<Element>(
             let featureEnd = min(featureStart + tile, n)
             for feature in featureStart..<featureEnd {
                 for example in exampleStart..<exampleEnd {
-                    let value = toDouble(source[(example - block.lowerBound) * n + feature]) / scale
+                    let value = source[(example - block.lowerBound) * n + feature].featureValue / scale
                     allFinite = allFinite && value.isFinite
                     destination[feature * m + example] = value
                 }
@@ -74,3 +74,20 @@ func firstNonFiniteFeature(in X: Matrix) -> (example: Int, feature: Int, value: 
     }
     return nil
 }
+
+/// A number type a data file can hold, as float64: `Double(_:)` of it, exact for every
+/// type but 64-bit integers beyond 2^53, which round to nearest as numpy's `astype` does.
+protocol FeatureElement {
+    var featureValue: Double { get }
+}
+
+extension Int8: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension UInt8: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension Int16: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension UInt16: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension Int32: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension UInt32: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension Int64: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension UInt64: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension Float: FeatureElement { @inline(__always) var featureValue: Double { Double(self) } }
+extension Double: FeatureElement { @inline(__always) var featureValue: Double { self } }

@@ -48,6 +48,8 @@ public final class ProgressBoard: @unchecked Sendable {
     private var nextID = 0
     private var lastDraw = 0.0
     private var drewBar = false
+    /// Data files being loaded (`DataLoadObserver`), by path, in the order they began.
+    private var loads: [(path: String, stage: DataLoadStage, done: Int, total: Int)] = []
     /// Runs finished so far and in all, for the "[3/9]" prefix of a sweep.
     private var finishedRuns = 0
     private let totalRuns: Int
@@ -111,18 +113,22 @@ public final class ProgressBoard: @unchecked Sendable {
     }
 
     private func draw(at t: Double) {
-        let prefix = totalRuns > 1 ? "[\(finishedRuns + 1)/\(totalRuns)] " : ""
-        let parts = entries.keys.sorted().compactMap { id -> String? in
+        let prefix = totalRuns > 1 && !entries.isEmpty ? "[\(finishedRuns + 1)/\(totalRuns)] " : ""
+        let alone = entries.count + loads.count == 1
+        let loading = loads.map { load in
+            let fraction = load.total > 0 ? Double(load.done) / Double(load.total) : 1
+            var text = "loading \(ProgressBoard.printable(PathNames.relativeToWorkingDirectory(load.path))): "
+                + "\(load.stage.rawValue) "
+            if alone { text += ProgressBoard.bar(fraction) }
+            return text + "\(Int(fraction * 100))%"
+        }
+        let parts = loading + entries.keys.sorted().compactMap { id -> String? in
             guard let e = entries[id] else { return nil }
             let measured = e.first.map { (iterations: e.completed - $0.completed, seconds: t - $0.time) }
             let rate = measured.flatMap { $0.iterations > 0 && $0.seconds > 0 ? Double($0.iterations) / $0.seconds : nil }
             let fraction = e.total > 0 ? Double(e.completed) / Double(e.total) : 1
             var text = e.label.isEmpty ? "" : e.label + " "
-            if style == .bar && entries.count == 1 {
-                let width = 24
-                let filled = Int(fraction * Double(width))
-                text += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
-            }
+            if style == .bar && alone { text += ProgressBoard.bar(fraction) }
             let cost = e.completed == 0 ? "-" : String(format: "%.6f", e.cost)
             text += "iteration \(e.completed)/\(e.total) cost \(cost)"
             if let rate {
@@ -142,6 +148,21 @@ public final class ProgressBoard: @unchecked Sendable {
         }
     }
 
+    /// "[######------------------] ", `fraction` of 24 marks filled.
+    private static func bar(_ fraction: Double) -> String {
+        let width = 24
+        let filled = max(0, min(width, Int(fraction * Double(width))))
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
+    }
+
+    /// `text` with control characters (from a file name) shown as `?`: nothing read from
+    /// disk moves the cursor.
+    private static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar
+        }))
+    }
+
     private func clearBar() {
         if drewBar {
             StandardStreams.error("\r\u{1B}[K")
@@ -150,4 +171,38 @@ public final class ProgressBoard: @unchecked Sendable {
     }
 
     private func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+}
+
+/// The loading of a large data file, on the same line as training's bar, by the same
+/// rules: drawn only as a bar on a terminal that can redraw (nothing in a pipe, a file,
+/// with TERM=dumb or --quiet), at most ten times a second, and cleared when the file is
+/// loaded.
+extension ProgressBoard: DataLoadObserver {
+    /// Files of at least 64 MiB, which take a noticeable time to read and parse (about a
+    /// second per 200 MB of CSV).
+    public var minimumFileBytes: Int { 64 << 20 }
+
+    public func loading(_ path: String, stage: DataLoadStage, done: Int, total: Int) {
+        guard style == .bar else { return }
+        let t = now()
+        lock.lock()
+        defer { lock.unlock() }
+        if let i = loads.firstIndex(where: { $0.path == path }) {
+            loads[i] = (path, stage, done, total)
+        } else {
+            loads.append((path, stage, done, total))
+        }
+        if t - lastDraw >= 0.1 {
+            lastDraw = t
+            draw(at: t)
+        }
+    }
+
+    public func loaded(_ path: String) {
+        guard style == .bar else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        loads.removeAll { $0.path == path }
+        clearBar()
+    }
 }

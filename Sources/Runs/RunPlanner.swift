@@ -213,8 +213,8 @@ public enum RunPlanner {
 
 /// Checks the data of every point of a plan (`dnn-run validate`): everything `dnn-run`
 /// would refuse before training, without looking at or writing the results tree.
-public func validateData(_ plan: Sweep) throws {
-    let data = DataStore()
+public func validateData(_ plan: Sweep, observer: (any DataLoadObserver)? = nil) throws {
+    let data = DataStore(observer: observer)
     var problems: [Diagnostic] = []
     let limit = MemoryLimit.current()
     for point in plan.points {

@@ -87,7 +87,8 @@ public struct Runner {
                 "the results directory '\(PathNames.relativeToWorkingDirectory(options.resultsDirectory))' is a file, not a directory",
                 hint: "choose a directory with \(option: .results), or move the file away")
         }
-        let data = DataStore()
+        // Loading large files is shown on a line of its own while planning, then on the runs' display.
+        let data = DataStore(observer: ProgressBoard(style: options.progress, totalRuns: 0))
         let planned = try RunPlanner.plan(
             plan, resultsDirectory: options.resultsDirectory, force: options.force, data: data)
         let selected = planned.enumerated().filter { options.shard?.contains(pointIndex: $0.offset) ?? true }.map(\.element)
@@ -96,6 +97,7 @@ public struct Runner {
         }
         let toRun = selected.filter { $0.state != .upToDate }
         let runner = Runner(options: options, totalRuns: toRun.count)
+        data.observer = runner.board
         let provenance = Provenance.current(command: options.commandLine, specFile: plan.base.specPath)
         return runner.execute(selected, data: data, isSweep: plan.points.contains { $0.folderName != nil },
                               provenance: provenance)

@@ -115,7 +115,7 @@ struct Validate: ParsableCommand {
         for path in specs {
             do {
                 let plan = try SpecLoader.load(path: path, overrides: overrides.map(setOverride))
-                try validateData(plan)
+                try validateData(plan, observer: ProgressBoard(style: .automatic(quiet: false), totalRuns: 0))
                 let n = plan.points.count
                 print("\(path): ok (\(n) run\(n == 1 ? "" : "s"))")
             } catch let d as Diagnostics {

@@ -51,6 +51,22 @@ final class DatasetHDF5Tests: XCTestCase {
         }
     }
 
+    func testLargeBlocksConvertedOnEveryCoreAreExact() throws {
+        // 2003 examples of 301 features: 600,000 elements, converted in slices at once.
+        let (m, n) = (2003, 301)
+        let values = (0..<(m * n)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) }
+        let path = h5("wide.h5", [.uint8("x", [m, n], values), .uint8("y", [m], [UInt8](repeating: 0, count: m))])
+        let data = try load(path, scale: 255)
+        var mismatches = 0
+        for example in 0..<m {
+            for feature in 0..<n where data.X[feature, example].bitPattern
+                != (Double(values[example * n + feature]) / 255).bitPattern {
+                mismatches += 1
+            }
+        }
+        XCTAssertEqual(mismatches, 0)
+    }
+
     func testIntegerAndFloatTypesConvertExactly() throws {
         let labels = TestArray.int8("y", [2], [0, 1])
         let int64 = try load(h5("i64.h5", [.int64("x", [2, 2], [-5, 1 << 40, 7, 0]), labels]))

@@ -25,7 +25,8 @@ struct CSVReader: IteratorProtocol, Sequence {
     }
 
     private let bytes: [UInt8]
-    private var offset = 0
+    /// Where the next line starts: just past the line ending of the last record read.
+    private(set) var offset = 0
     private var line = 0
 
     init(_ bytes: [UInt8]) {
@@ -43,9 +44,15 @@ struct CSVReader: IteratorProtocol, Sequence {
             if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let text = bytes[start..<end]
             if text.allSatisfy(CSVReader.isSpace) { continue }
-            return Record(line: line, fields: CSVReader.fields(of: text), endColumn: end - start + 1)
+            return CSVReader.record(text, line: line)
         }
         return nil
+    }
+
+    /// The record of one line, `text` without its line ending, as `next()` gives it: for
+    /// readers that find the lines themselves.
+    static func record(_ text: ArraySlice<UInt8>, line: Int) -> Record {
+        Record(line: line, fields: fields(of: text), endColumn: text.count + 1)
     }
 
     /// Splits a line at commas, trimming spaces and tabs around each field.
@@ -66,7 +73,7 @@ struct CSVReader: IteratorProtocol, Sequence {
         }
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool {
+    static func isSpace(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 }

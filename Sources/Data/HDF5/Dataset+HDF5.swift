@@ -1,4 +1,5 @@
 import DeepNet
+import Foundation
 import Support
 
 extension Dataset {
@@ -10,7 +11,8 @@ extension Dataset {
     /// (m, 1), each 0 or 1. Shapes, types and sizes are all checked before the features
     /// are read in one pass into the (n_x, m) layout.
     static func readHDF5(
-        _ file: DataFile, _ contents: [UInt8], x: String?, y: String?, scale: Double, memoryLimit: MemoryLimit
+        _ file: DataFile, _ contents: [UInt8], x: String?, y: String?, scale: Double, memoryLimit: MemoryLimit,
+        progress: LoadProgress? = nil
     ) throws(Diagnostic) -> (X: Matrix, Y: Matrix) {
         // libhdf5 reads `contents` in place: everything opened from it is closed before
         // this closure returns.
@@ -21,7 +23,7 @@ extension Dataset {
                     let (xName, yName) = try reader.datasetNames(x: x, y: y)
                     let features = try reader.featuresDataset(xName)
                     let Y = try reader.readLabels(yName, examples: features.examples, xName: xName)
-                    let X = try reader.readFeatures(features, scale: scale)
+                    let X = try reader.readFeatures(features, scale: scale, progress: progress)
                     return (X, Y)
                 })
             } catch {
@@ -216,26 +218,38 @@ struct HDF5SplitReader {
 
     /// Reads the features into the (n_x, m) layout, divided by `scale`: the file's bytes
     /// are read once at their own width, then converted, scaled and transposed in one pass.
-    func readFeatures(_ features: FeaturesDataset, scale: Double) throws(Diagnostic) -> Matrix {
+    func readFeatures(_ features: FeaturesDataset, scale: Double, progress: LoadProgress? = nil) throws(Diagnostic) -> Matrix {
         let (m, n) = (features.examples, features.features)
         let type = features.elementType
         let block = features.blockExamples
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: block * n * type.size, alignment: 8)
         defer { raw.deallocate() }
 
-        func fill<Element>(
-            _: Element.Type, _ destination: UnsafeMutablePointer<Double>, _ examples: Range<Int>,
-            _ toDouble: (Element) -> Double
+        // Each block is converted on every core, a slice of its examples each.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        func fill<Element: FeatureElement>(
+            _: Element.Type, _ destination: UnsafeMutablePointer<Double>, _ examples: Range<Int>
         ) -> Bool {
-            let elements = raw.bindMemory(to: Element.self)
-            return fillFeatures(
-                destination, examples: m, features: n, block: examples, from: elements.baseAddress!, scale: scale,
-                toDouble: toDouble)
+            let elements = raw.bindMemory(to: Element.self).baseAddress!
+            let pieces = max(1, min(4 * cores, examples.count * n / (1 << 16)))
+            var finite = [Bool](repeating: true, count: pieces)
+            finite.withUnsafeMutableBufferPointer { finite in
+                DispatchQueue.concurrentPerform(iterations: pieces) { k in
+                    let slice = examples.lowerBound + examples.count * k / pieces
+                        ..< examples.lowerBound + examples.count * (k + 1) / pieces
+                    finite[k] = fillFeatures(
+                        destination, examples: m, features: n, block: slice,
+                        from: elements + (slice.lowerBound - examples.lowerBound) * n, scale: scale)
+                }
+            }
+            return !finite.contains(false)
         }
         var failure: HDF5Error?
         var allFinite = true
+        progress?.begin(.converting, total: m)
         let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
             initialized = n * m  // Double needs no initialization to be released
+            prepareLargeBuffer(destination)
             let out = destination.baseAddress!
             for first in stride(from: 0, to: m, by: block) {
                 let examples = first..<min(first + block, m)
@@ -248,18 +262,19 @@ struct HDF5SplitReader {
                     return
                 }
                 let finite = switch type {
-                case .int8: fill(Int8.self, out, examples) { Double($0) }
-                case .uint8: fill(UInt8.self, out, examples) { Double($0) }
-                case .int16: fill(Int16.self, out, examples) { Double($0) }
-                case .uint16: fill(UInt16.self, out, examples) { Double($0) }
-                case .int32: fill(Int32.self, out, examples) { Double($0) }
-                case .uint32: fill(UInt32.self, out, examples) { Double($0) }
-                case .int64: fill(Int64.self, out, examples) { Double($0) }
-                case .uint64: fill(UInt64.self, out, examples) { Double($0) }
-                case .float32: fill(Float.self, out, examples) { Double($0) }
-                case .float64: fill(Double.self, out, examples) { $0 }
+                case .int8: fill(Int8.self, out, examples)
+                case .uint8: fill(UInt8.self, out, examples)
+                case .int16: fill(Int16.self, out, examples)
+                case .uint16: fill(UInt16.self, out, examples)
+                case .int32: fill(Int32.self, out, examples)
+                case .uint32: fill(UInt32.self, out, examples)
+                case .int64: fill(Int64.self, out, examples)
+                case .uint64: fill(UInt64.self, out, examples)
+                case .float32: fill(Float.self, out, examples)
+                case .float64: fill(Double.self, out, examples)
                 }
                 allFinite = allFinite && finite
+                progress?.advance(by: examples.count)
             }
         }
         if let failure { throw file.corrupt(failure) }
