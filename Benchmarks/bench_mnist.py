@@ -473,7 +473,8 @@ def print_result(harness, result):
           f"learning rate {LEARNING_RATE}, {it} iterations, float64\n")
     d = result["data"]
     print(f"data written in {d['seconds']:.1f} s to a temporary directory (deleted afterwards): "
-          + ", ".join(f"{name} {b / 1e6:.0f} MB" for name, b in d["bytes"].items())
+          + ", ".join(f"{name} {b / 1e6:.0f} MB" if b >= 1e6 else f"{name} {b / 1e3:.0f} kB"
+                      for name, b in d["bytes"].items())
           + f"; labels: the sign of a fixed random projection of the centered pixels, "
             f"{100 * d['positive_fraction']:.1f}% positive")
 
