@@ -19,13 +19,11 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import bench_sweeps
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -189,7 +187,7 @@ def flops_of(M, N, K):
 # ---------------------------------------------------------------------------------------
 # dgemm rates
 
-def gemm_variants(cores, baseline_env):
+def gemm_variants(baseline_env):
     """(name, gemm_rates.py library argument, environment) of every BLAS measured."""
     base = {k: v for k, v in baseline_env.items() if k not in ("BLIS_ARCH_TYPE",)}
     variants = [("numpy's own BLAS", "numpy", base)]
@@ -213,7 +211,7 @@ def measure_gemm_rates(harness, shapes, cores, baseline_env, sweep_bench, sweep_
     sweep-bench's 2000 x 2000 rates of BLIS (as DeepNet calls it) and DeepNet's own kernel."""
     spec = ",".join(shapes)
     libraries = []
-    for name, library, env in gemm_variants(cores, baseline_env):
+    for name, library, env in gemm_variants(baseline_env):
         print(f"  dgemm rates: {name} ...", file=sys.stderr)
         run = harness.run_measured([sys.executable, str(HERE / "gemm_rates.py"), library, "--threads", str(cores),
                                     "--shapes", spec], env=env, timeout=GEMM_TIMEOUT)
