@@ -11,7 +11,10 @@ exit, results written), the peak resident memory of that child alone (os.wait4),
 far each recorded cost is from numpy's. Then a scaling table: dnn-run's primal and dual
 engines on synthetic data of 12288 features as the number of examples grows. Then the two
 sweep rows (bench_sweeps.py): the per-point overhead of a 100- and a 10,000-point sweep
-of a tiny model, and the 100-point cat sweep against its FLOP floor.
+of a tiny model, and the 100-point cat sweep against its FLOP floor. Then the MNIST-size
+workload (bench_mnist.py): 60000 x 784 synthetic examples, numpy, PyTorch and dnn-run from
+HDF5 and CSV, the dgemm rates of every BLAS here on its product shapes, its FLOP floors,
+and loading against pandas and h5py.
 See Benchmarks/README.md for how to read the output.
 """
 import argparse
@@ -27,13 +30,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_mnist
 import bench_sweeps
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 # Python modules the harness and the baselines import, and their pip packages.
-PYTHON_NEEDS = {"numpy": "numpy", "yaml": "pyyaml", "h5py": "h5py", "threadpoolctl": "threadpoolctl"}
+PYTHON_NEEDS = {"numpy": "numpy", "yaml": "pyyaml", "h5py": "h5py", "threadpoolctl": "threadpoolctl",
+                "pandas": "pandas"}
 # course_torch.py's exit status when it cannot import torch.
 TORCH_IMPORT_FAILED = 3
 # Variables that force OpenBLAS kernels: numpy's own OpenBLAS is measured as it comes.
@@ -87,6 +92,10 @@ def parse_arguments():
                    help="where the tiny-model sweeps write their results (default: the temp directory)")
     p.add_argument("--sweep-bench", metavar="PATH",
                    help="a built sweep-bench (default: swift build -c release --product sweep-bench)")
+    p.add_argument("--skip-mnist", action="store_true", help="skip the MNIST-size workload")
+    p.add_argument("--mnist-only", action="store_true",
+                   help="only the MNIST-size workload: no main table, no sweeps, no scaling")
+    bench_mnist.add_arguments(p)
     p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                    help="before each run, wait up to SECONDS for the machine to be idle")
     p.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
@@ -107,6 +116,11 @@ def parse_arguments():
         p.error(f"--sweep-points must be above {bench_sweeps.OVERHEAD_SMALL_POINTS} and at most 100000")
     if args.skip_sweeps and args.sweeps_only:
         p.error("--skip-sweeps and --sweeps-only exclude each other")
+    if args.skip_mnist and args.mnist_only:
+        p.error("--skip-mnist and --mnist-only exclude each other")
+    if args.sweeps_only and args.mnist_only:
+        p.error("--sweeps-only and --mnist-only exclude each other")
+    bench_mnist.settle_arguments(p, args, args.quick)
     if args.sweep_dir and not os.path.isdir(args.sweep_dir):
         p.error(f"--sweep-dir {args.sweep_dir}: no such directory; create it first")
     return args
@@ -132,8 +146,32 @@ def machine_info():
             cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "platform": platform.platform(),
+    memory = None
+    try:
+        with open("/proc/meminfo") as f:
+            memory = next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemTotal:"))
+    except (OSError, StopIteration, ValueError):
+        pass
+    limit = None
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f:
+            text = f.read().strip()
+            limit = None if text == "max" else int(text)
+    except (OSError, ValueError):
+        pass
+    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "memory_bytes": memory,
+            "cgroup_memory_limit_bytes": limit, "platform": platform.platform(),
             "python": platform.python_version(), "load_average": os.getloadavg()}
+
+
+def print_machine(machine):
+    memory = "memory unknown" if machine["memory_bytes"] is None else \
+        f"{machine['memory_bytes'] / 2**30:.1f} GiB memory"
+    if machine.get("cgroup_memory_limit_bytes"):
+        memory += f" (cgroup limit {machine['cgroup_memory_limit_bytes'] / 2**30:.1f} GiB)"
+    print(f"machine: {machine['cpu']}, {machine['cores']} cores, {memory}, {machine['platform']}")
+    print(f"load average at start: {machine['load_average'][0]:.2f}"
+          + ("  (other work shares the CPU: timings are unreliable)" if machine["load_average"][0] > 0.5 else ""))
 
 
 # ---------------------------------------------------------------------------------------
@@ -596,13 +634,7 @@ def run_sweep_rows(args, binary, cores):
     print(f"sweep overhead (100 and {args.sweep_points} points) ...", file=sys.stderr)
     overhead = bench_sweeps.run_sweep_overhead(binary, args.sweep_points, run_measured, failure,
                                                workdir=args.sweep_dir)
-    if args.sweep_bench:
-        sweep_bench = os.path.abspath(args.sweep_bench)
-        sweep_bench_error = None if os.access(sweep_bench, os.X_OK) else f"no executable at {sweep_bench}"
-        if sweep_bench_error:
-            sweep_bench = None
-    else:
-        sweep_bench, sweep_bench_error = bench_sweeps.build_sweep_bench()
+    sweep_bench, sweep_bench_error = locate_sweep_bench(args)
     baseline_env = {k: v for k, v in os.environ.items() if k not in BASELINE_ENV_DROP}
     cat = bench_sweeps.run_cat_sweep(binary, sweep_bench, sweep_bench_error, cores, run_measured,
                                      failure, baseline_env)
@@ -617,6 +649,31 @@ def run_sweep_rows(args, binary, cores):
     if note:
         print(note)
     return {"overhead": overhead, "cat": cat}, checks
+
+
+_sweep_bench = None
+
+
+def locate_sweep_bench(args):
+    """(path of sweep-bench, None) or (None, why not): --sweep-bench, or built once."""
+    global _sweep_bench
+    if _sweep_bench is None:
+        if args.sweep_bench:
+            path = os.path.abspath(args.sweep_bench)
+            _sweep_bench = (path, None) if os.access(path, os.X_OK) else (None, f"no executable at {path}")
+        else:
+            _sweep_bench = bench_sweeps.build_sweep_bench()
+    return _sweep_bench
+
+
+def run_mnist(args, binary, cores):
+    """The MNIST-size workload (bench_mnist.py), printed with its targets; returns
+    (result, checks)."""
+    sweep_bench, sweep_bench_error = locate_sweep_bench(args)
+    baseline_env = {k: v for k, v in os.environ.items() if k not in BASELINE_ENV_DROP}
+    result = bench_mnist.run(sys.modules[__name__], binary, cores, baseline_env, args.mnist_examples,
+                             args.mnist_iterations, args.no_torch, sweep_bench, sweep_bench_error)
+    return result, bench_mnist.report(sys.modules[__name__], result)
 
 
 def main():
@@ -634,26 +691,30 @@ def main():
     iterations = args.iterations or base_spec["training"]["iterations"]
     machine = machine_info()
 
-    print(f"# dnn-run benchmark: " + ("the sweep rows\n" if args.sweeps_only else
-                                      f"{base_spec['name']}, {iterations} iterations\n"))
-    print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['platform']}")
-    print(f"load average at start: {machine['load_average'][0]:.2f}"
-          + ("  (other work shares the CPU: timings are unreliable)" if machine["load_average"][0] > 0.5 else ""))
+    title = ("the sweep rows" if args.sweeps_only else "the MNIST-size workload" if args.mnist_only
+             else f"{base_spec['name']}, {iterations} iterations")
+    print(f"# dnn-run benchmark: {title}\n")
+    print_machine(machine)
     dropped = [k for k in BASELINE_ENV_DROP if k in os.environ]
     if dropped:
         print(f"unset for the Python baselines: {', '.join(dropped)}")
 
     rows, torch_note, checks = [], None, []
-    if not args.sweeps_only:
+    if not args.sweeps_only and not args.mnist_only:
         rows, torch_note, checks = run_main_table(args, spec, base_spec, binary, overrides)
 
     sweeps = None
-    if not args.skip_sweeps:
+    if not args.skip_sweeps and not args.mnist_only:
         sweeps, sweep_checks = run_sweep_rows(args, binary, machine["cores"])
         checks += sweep_checks
 
+    mnist = None
+    if not args.skip_mnist and not args.sweeps_only:
+        mnist, mnist_checks = run_mnist(args, binary, machine["cores"])
+        checks += mnist_checks
+
     scaling = None
-    if args.skip_scaling or args.sweeps_only:
+    if args.skip_scaling or args.sweeps_only or args.mnist_only:
         pass
     elif not os.path.exists(binary):
         print(f"\nScaling skipped: no dnn-run at {binary}")
@@ -669,7 +730,7 @@ def main():
             json.dump({"machine": machine, "spec": spec, "binary": binary, "iterations": iterations,
                        "rows": rows, "torch_note": torch_note,
                        "checks": [{"target": t, "verdict": v, "detail": d} for t, v, d in checks],
-                       "scaling": scaling, "sweeps": sweeps}, f, indent=1)
+                       "scaling": scaling, "sweeps": sweeps, "mnist": mnist}, f, indent=1)
         print(f"\nraw results: {args.json}")
     if args.strict and any(verdict == "FAIL" for _, verdict, _ in checks):
         sys.exit(1)
