@@ -37,11 +37,24 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// dA * g'(z) from the output a = g(z) instead of z: the same value, bit for bit, as
+    /// `backward(dA, z)`, since each g' is a function of g(z) computed as the course
+    /// computes it (relu and leaky_relu: a > 0 exactly when z > 0; sigmoid: s = a; tanh:
+    /// t = a). The engines keep A and not Z.
+    @inlinable public func backward(_ dA: Double, output a: Double) -> Double {
+        switch self {
+        case .relu: return a > 0 ? dA : 0
+        case .sigmoid: return dA * a * (1 - a)
+        case .tanh: return dA * (1 - a * a)
+        case .leakyRelu: return a > 0 ? dA : 0.01 * dA
+        }
+    }
+
     /// A = g(Z), elementwise (the course's `sigmoid(Z)` / `relu(Z)` without the cache).
     public func forward(_ z: Matrix) -> Matrix { z.map(apply) }
 
     /// dZ = dA * g'(Z), elementwise (the course's `sigmoid_backward` / `relu_backward`).
-    public func backward(_ dA: Matrix, _ z: Matrix) -> Matrix { dA.zip(z, backward) }
+    public func backward(_ dA: Matrix, _ z: Matrix) -> Matrix { dA.zip(z) { backward($0, $1) } }
 }
 
 @usableFromInline func _tanh(_ x: Double) -> Double { tanh(x) }

@@ -1,11 +1,13 @@
-/// The course's iteration over a workspace allocated once: every Z, A, dZ, dW and db
+/// The course's iteration over a workspace allocated once: every A, dZ, dW and db
 /// of every layer lives in a buffer made at start, so the loop allocates nothing.
 ///
-/// Per iteration, for l = 1 ... L: Z_l = W_l A_{l-1} (dgemm), then one pass adds b_l and
-/// applies g. Backwards: dW_l = 1/m dZ_l A_{l-1}^T and dA_{l-1} = W_l^T dZ_l (dgemm;
-/// skipped for l = 1, where nobody needs dA_0), db_l = 1/m sum(dZ_l), and one pass turns
-/// dA_{l-1} into dZ_{l-1} in place (dA_{l-1} is written where dZ_{l-1} goes: no buffer
-/// for dA). The arithmetic of each element is the course's. The elementwise passes over
+/// Per iteration, for l = 1 ... L: W_l A_{l-1} (dgemm), then one pass adds b_l and
+/// applies g, in place: Z_l becomes A_l in one buffer. Backwards: dW_l = 1/m dZ_l A_{l-1}^T
+/// and dA_{l-1} = W_l^T dZ_l (dgemm; skipped for l = 1, where nobody needs dA_0), written
+/// where dZ_{l-1} goes; one pass turns it into dZ_{l-1} in place and sums each row into
+/// db_{l-1} = 1/m sum(dZ_{l-1}) while the row is in cache. g'(Z_l) is computed from A_l
+/// (`Activation.backward(_:output:)`), which gives the course's value bit for bit, so Z_l
+/// is not kept. The arithmetic of each element is the course's. The elementwise passes over
 /// large layers are split over `BLAS.threads` threads, which does not change any element.
 ///
 /// Layers 2 ... L are the same in both engines; they differ in how layer 1 meets X (see
@@ -35,8 +37,7 @@ struct Engine {
     /// W_l and b_l at index l-1. In the dual form W[0] stays W_1(0) until `parameters()`.
     private var W: [Matrix]
     private var b: [Matrix]
-    /// Z_l and A_l at index l-1.
-    private var Z: [Matrix]
+    /// A_l at index l-1 (Z_l = W_l A_{l-1} + b_l until `addBiasAndActivate`).
     private var A: [Matrix]
     /// dZ_l at index l-1 (for a hidden layer, dA_l until `hiddenGradient` turns it into dZ_l).
     private var dZ: [Matrix]
@@ -53,9 +54,8 @@ struct Engine {
         W = parameters.weights
         b = parameters.biases
         let m = Y.cols
-        Z = W.map { Matrix(rows: $0.rows, cols: m) }
-        A = Z
-        dZ = Z
+        A = W.map { Matrix(rows: $0.rows, cols: m) }
+        dZ = A
         dW = W.map { Matrix(rows: $0.rows, cols: $0.cols) }
         C = Matrix(rows: 0, cols: 0)
         switch first {
@@ -128,15 +128,15 @@ struct Engine {
     mutating func forward() -> Double {
         switch first {
         case .primal(let X):
-            Matrix.gemm(W[0], X, into: &Z[0])
+            Matrix.gemm(W[0], X, into: &A[0])
         case .dual(let basis, let P):
-            Z[0].storage.withUnsafeMutableBufferPointer { z in
+            A[0].storage.withUnsafeMutableBufferPointer { z in
                 P.storage.withUnsafeBufferPointer { p in _ = z.update(fromContentsOf: p) }
             }
             let (rows, m) = (C.rows, C.cols)
             C.storage.withUnsafeBufferPointer { c in
                 basis.gram.storage.withUnsafeBufferPointer { g in
-                    Z[0].storage.withUnsafeMutableBufferPointer { z in
+                    A[0].storage.withUnsafeMutableBufferPointer { z in
                         dualProduct(rows: rows, m: m, C: c.baseAddress!, G: g.baseAddress!, Z: z.baseAddress!)
                     }
                 }
@@ -152,7 +152,7 @@ struct Engine {
     /// the batch's next product. Returns the cost J.
     mutating func forward(stackedZ1 z1: UnsafeMutableBufferPointer<Double>) -> Double {
         guard case .stacked(_, let P) = first else { preconditionFailure("not a batch's run") }
-        Z[0].storage.withUnsafeMutableBufferPointer { z in
+        A[0].storage.withUnsafeMutableBufferPointer { z in
             _ = z.update(fromContentsOf: UnsafeBufferPointer(z1))
         }
         P.storage.withUnsafeBufferPointer { p in _ = z1.update(fromContentsOf: p) }
@@ -164,7 +164,7 @@ struct Engine {
         let L = W.count
         addBiasAndActivate(layer: 0, activation: L == 1 ? outputActivation : hidden)
         for l in 1..<L {
-            Matrix.gemm(W[l], A[l - 1], into: &Z[l])
+            Matrix.gemm(W[l], A[l - 1], into: &A[l])
             addBiasAndActivate(layer: l, activation: l == L - 1 ? outputActivation : hidden)
         }
         return cost()
@@ -199,14 +199,12 @@ struct Engine {
     private mutating func backward() {
         let L = W.count
         let invM = 1 / Double(Y.cols)
-        outputGradient()
+        outputGradient(scale: invM)
         for l in stride(from: L - 1, through: 1, by: -1) {
             Matrix.gemm(dZ[l], A[l - 1], transposeB: true, alpha: invM, into: &dW[l])
             Matrix.gemm(W[l], transposeA: true, dZ[l], into: &dZ[l - 1])  // dA_{l-1}
-            sumRows(of: l, scale: invM)
-            hiddenGradient(layer: l - 1)
+            hiddenGradient(layer: l - 1, scale: invM)
         }
-        sumRows(of: 0, scale: invM)
     }
 
 
@@ -221,21 +219,16 @@ struct Engine {
 
     // MARK: - Fused elementwise passes
 
-    /// Z_l += b_l (broadcast over examples), A_l = g(Z_l), in one pass.
+    /// A_l = g(Z_l + b_l) (b_l broadcast over examples), in one pass, in place: A_l's
+    /// buffer holds W_l A_{l-1}.
     private mutating func addBiasAndActivate(layer l: Int, activation: Activation) {
-        let cols = Z[l].cols
+        let cols = A[l].cols
         b[l].storage.withUnsafeBufferPointer { bias in
-            Z[l].storage.withUnsafeMutableBufferPointer { z in
-                A[l].storage.withUnsafeMutableBufferPointer { a in
-                    inParallel(rows: bias.count, of: cols) { rows in
-                        for i in rows {
-                            let bi = bias[i]
-                            for k in (i * cols)..<((i + 1) * cols) {
-                                let v = z[k] + bi
-                                z[k] = v
-                                a[k] = activation.apply(v)
-                            }
-                        }
+            A[l].storage.withUnsafeMutableBufferPointer { a in
+                inParallel(rows: bias.count, of: cols) { rows in
+                    for i in rows {
+                        let bi = bias[i]
+                        for k in (i * cols)..<((i + 1) * cols) { a[k] = activation.apply(a[k] + bi) }
                     }
                 }
             }
@@ -251,44 +244,44 @@ struct Engine {
         }
     }
 
-    /// dZ_L = dAL * g'(Z_L) with dAL = -(Y / AL - (1 - Y) / (1 - AL)), in one pass.
-    private mutating func outputGradient() {
+    /// dZ_L = dAL * g'(Z_L) with dAL = -(Y / AL - (1 - Y) / (1 - AL)), in one pass, then
+    /// db_L = scale * sum(dZ_L, axis=1).
+    private mutating func outputGradient(scale: Double) {
         let L = A.count
         let g = outputActivation
         A[L - 1].storage.withUnsafeBufferPointer { a in
             Y.storage.withUnsafeBufferPointer { y in
-                Z[L - 1].storage.withUnsafeBufferPointer { z in
-                    dZ[L - 1].storage.withUnsafeMutableBufferPointer { dz in
-                        for k in 0..<dz.count {
-                            let dAL = -(y[k] / a[k] - (1 - y[k]) / (1 - a[k]))
-                            dz[k] = g.backward(dAL, z[k])
-                        }
+                dZ[L - 1].storage.withUnsafeMutableBufferPointer { dz in
+                    for k in 0..<dz.count {
+                        let dAL = -(y[k] / a[k] - (1 - y[k]) / (1 - a[k]))
+                        dz[k] = g.backward(dAL, output: a[k])
                     }
                 }
             }
         }
-    }
-
-    /// dZ_l = dA_l * g'(Z_l) for a hidden layer, in one pass, in place: dZ_l holds dA_l.
-    private mutating func hiddenGradient(layer l: Int) {
-        let g = hidden
-        let cols = Z[l].cols
-        Z[l].storage.withUnsafeBufferPointer { z in
-            dZ[l].storage.withUnsafeMutableBufferPointer { dz in
-                inParallel(rows: Z[l].rows, of: cols) { rows in
-                    for k in (rows.lowerBound * cols)..<(rows.upperBound * cols) { dz[k] = g.backward(dz[k], z[k]) }
-                }
+        let cols = dZ[L - 1].cols
+        dZ[L - 1].storage.withUnsafeBufferPointer { dz in
+            db[L - 1].storage.withUnsafeMutableBufferPointer { out in
+                for i in 0..<out.count { out[i] = scale * pairwiseSum(dz, from: i * cols, count: cols) }
             }
         }
     }
 
-    /// db_l = 1/m sum(dZ_l, axis=1), summed in numpy's pairwise order.
-    private mutating func sumRows(of l: Int, scale: Double) {
-        let cols = dZ[l].cols
-        dZ[l].storage.withUnsafeBufferPointer { dz in
-            db[l].storage.withUnsafeMutableBufferPointer { out in
-                inParallel(rows: out.count, of: cols) { rows in
-                    for i in rows { out[i] = scale * pairwiseSum(dz, from: i * cols, count: cols) }
+    /// dZ_l = dA_l * g'(Z_l) for a hidden layer, in place (dZ_l holds dA_l), and
+    /// db_l = scale * sum(dZ_l, axis=1) (numpy's pairwise order), a row at a time while
+    /// it is in cache.
+    private mutating func hiddenGradient(layer l: Int, scale: Double) {
+        let g = hidden
+        let cols = A[l].cols
+        A[l].storage.withUnsafeBufferPointer { a in
+            dZ[l].storage.withUnsafeMutableBufferPointer { dz in
+                db[l].storage.withUnsafeMutableBufferPointer { out in
+                    inParallel(rows: out.count, of: cols) { rows in
+                        for i in rows {
+                            for k in (i * cols)..<((i + 1) * cols) { dz[k] = g.backward(dz[k], output: a[k]) }
+                            out[i] = scale * pairwiseSum(UnsafeBufferPointer(dz), from: i * cols, count: cols)
+                        }
+                    }
                 }
             }
         }

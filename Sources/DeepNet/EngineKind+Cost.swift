@@ -32,11 +32,11 @@ private func formatFlops(_ x: Double) -> String {
 
 extension EngineKind {
     /// Bytes of memory training with this engine allocates besides the data, an upper
-    /// bound: the parameters four times (initial, current, gradient, final), and Z, A
-    /// and dZ of every layer over m examples (8 bytes a number; dA_l is computed where
-    /// dZ_l goes):
+    /// bound: the parameters four times (initial, current, gradient, final), and A and
+    /// dZ of every layer over m examples (8 bytes a number; Z_l becomes A_l in place, and
+    /// dA_l is computed where dZ_l goes):
     ///
-    ///     primal: 8 (4 sum_l n_l (n_{l-1} + 1) + 3 m sum_l n_l)
+    ///     primal: 8 (4 sum_l n_l (n_{l-1} + 1) + 2 m sum_l n_l)
     ///     dual:   primal + 8 (m^2 + 2 n_1 m)      (G = X^T X, and P, C of layer 1)
     ///
     /// Used to refuse, before allocating, a model the machine cannot hold, and to keep
@@ -49,6 +49,6 @@ extension EngineKind {
             activations += Double(layerDims[l]) * Double(m)
         }
         let gram = self == .dual ? Double(m) * Double(m) + 2 * Double(layerDims[1]) * Double(m) : 0
-        return 8 * (4 * parameters + 3 * activations + gram)
+        return 8 * (4 * parameters + 2 * activations + gram)
     }
 }
