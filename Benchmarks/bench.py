@@ -194,35 +194,56 @@ def wait_for_idle(limit):
             return
 
 
+# GNU time (Debian's package time, which make deps installs): it forks the measured
+# program from its own small process, so that program's peak RSS is its own. Measured
+# directly, a child's ru_maxrss is never below the harness's peak when it was spawned
+# (Linux keeps the high-water mark of the address space an exec replaces): after the
+# harness touched 500 MB, /bin/true reported 526 MB directly and 1 MB through GNU time.
+GNU_TIME = "/usr/bin/time"
+
+
 def run_measured(cmd, env=None, timeout=None):
     """Run `cmd` as a child process. Returns its exit status, wall seconds from spawn to
-    exit, its own peak RSS in MB (10^6 bytes; from wait4, so no other child counts),
-    the cores other processes kept busy meanwhile (on average), stdout, stderr and
-    whether it was killed for exceeding `timeout` seconds."""
+    exit, its own peak RSS in MB (10^6 bytes; through GNU time when installed, else from
+    wait4, which a large harness inflates), the cores other processes kept busy meanwhile
+    (on average), stdout, stderr and whether it was killed for exceeding `timeout` seconds."""
     wait_for_idle(WAIT_FOR_IDLE_SECONDS)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r", suffix=".rss") as rss:
+        through_time = os.access(GNU_TIME, os.X_OK)
+        argv = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if through_time else cmd
         busy = busy_cpu_seconds()
         start = time.perf_counter()
         try:
-            child = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+            child = subprocess.Popen(argv, stdout=out, stderr=err, env=env, start_new_session=True)
         except OSError as error:
             return {"status": None, "wall": 0.0, "maxrss_mb": None, "other_cores": None, "stdout": "",
-                    "stderr": f"cannot start {cmd[0]}: {error.strerror}", "timed_out": False}
+                    "stderr": f"cannot start {argv[0]}: {error.strerror}", "timed_out": False}
         timed_out = False
-        while True:  # poll so that a timeout can kill exactly this child
+        while True:  # poll so that a timeout can kill exactly this child (and GNU time's)
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
             if timeout is not None and time.perf_counter() - start > timeout and not timed_out:
-                child.kill()
+                os.killpg(child.pid, 9)
                 timed_out = True
             time.sleep(0.002)
         wall = time.perf_counter() - start
         others = busy_cpu_seconds() - busy - usage.ru_utime - usage.ru_stime
-        child.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
+        maxrss_mb = usage.ru_maxrss * 1024 / 1e6
+        if through_time:
+            # "%M" on the last line; a first line "Command terminated by signal N" or
+            # "Command exited with non-zero status N" when it did not end well.
+            lines = rss.read().split("\n")
+            lines = [line for line in lines if line.strip()]
+            maxrss_mb = int(lines[-1]) * 1024 / 1e6 if lines and lines[-1].strip().isdigit() else None
+            if lines and lines[0].startswith("Command terminated by signal "):
+                code = -int(lines[0].rsplit(" ", 1)[1])
+        child.returncode = code
         out.seek(0)
         err.seek(0)
-        return {"status": child.returncode, "wall": wall, "maxrss_mb": usage.ru_maxrss * 1024 / 1e6,
+        return {"status": child.returncode, "wall": wall, "maxrss_mb": maxrss_mb,
                 "other_cores": max(others, 0) / wall,
                 "stdout": out.read().decode(errors="replace"),
                 "stderr": err.read().decode(errors="replace"), "timed_out": timed_out}
