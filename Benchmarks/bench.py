@@ -690,10 +690,9 @@ def locate_sweep_bench(args):
 def run_mnist(args, binary, cores):
     """The MNIST-size workload (bench_mnist.py), printed with its targets; returns
     (result, checks)."""
-    sweep_bench, sweep_bench_error = locate_sweep_bench(args)
     baseline_env = {k: v for k, v in os.environ.items() if k not in BASELINE_ENV_DROP}
     result = bench_mnist.run(sys.modules[__name__], binary, cores, baseline_env, args.mnist_examples,
-                             args.mnist_iterations, args.no_torch, sweep_bench, sweep_bench_error)
+                             args.mnist_iterations, args.no_torch)
     return result, bench_mnist.report(sys.modules[__name__], result)
 
 

@@ -10,7 +10,7 @@ bench.py runs it after the sweep rows (`--mnist-only` for just this, `--skip-mni
 skip it); it also runs alone:
 
     python3 Benchmarks/bench_mnist.py [--binary .build/release/dnn-run]
-        [--mnist-examples 10000] [--mnist-iterations 5] [--sweep-bench PATH] [--json FILE]
+        [--mnist-examples 10000] [--mnist-iterations 5] [--json FILE]
 
 Everything runs as its own child process, one at a time, measured by bench.py's
 run_measured (wall from spawn to exit, the child's own peak RSS, others' CPU).
@@ -221,12 +221,35 @@ def gemm_variants(baseline_env):
     return variants
 
 
-def measure_gemm_rates(harness, shapes, cores, baseline_env, sweep_bench, sweep_bench_error):
-    """Every variant's GFLOP/s on every shape, each variant in its own child; then
-    sweep-bench's 2000 x 2000 rates of BLIS (as DeepNet calls it) and DeepNet's own kernel."""
+def build_deepnet_kernel(workdir):
+    """DeepNet's kernel as a shared library with cblas_dgemm (deepnet_cblas.c, kernels.c,
+    packed.c, compiled -O2 as Package.swift compiles CKernels): (path, None), or (None, why)."""
+    kernels = ROOT / "Sources/CKernels"
+    out = Path(workdir) / "libdeepnet_cblas.so"
+    cmd = ["clang", "-O2", "-shared", "-fPIC", "-I", str(kernels / "include"), "-I", str(kernels),
+           str(HERE / "deepnet_cblas.c"), str(kernels / "kernels.c"), str(kernels / "packed.c"),
+           "-o", str(out), "-lpthread"]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as error:
+        return None, f"cannot run clang: {error.strerror}"
+    if done.returncode != 0:
+        return None, "clang failed: " + done.stderr.strip()[-300:]
+    return str(out), None
+
+
+def measure_gemm_rates(harness, shapes, cores, baseline_env, workdir):
+    """Every variant's GFLOP/s on every shape, each variant in its own child, DeepNet's
+    kernel (what dnn-run multiplies with) among them."""
     spec = ",".join(shapes)
     libraries = []
-    for name, library, env in gemm_variants(baseline_env):
+    variants = gemm_variants(baseline_env)
+    deepnet, why = build_deepnet_kernel(workdir)
+    if deepnet:
+        variants.append(("DeepNet's kernel (dnn-run's products)", f"deepnet:{deepnet}", baseline_env))
+    else:
+        libraries.append({"name": "DeepNet's kernel (dnn-run's products)", "error": why})
+    for name, library, env in variants:
         print(f"  dgemm rates: {name} ...", file=sys.stderr)
         run = harness.run_measured([sys.executable, str(HERE / "gemm_rates.py"), library, "--threads", str(cores),
                                     "--shapes", spec], env=env, timeout=GEMM_TIMEOUT)
@@ -251,29 +274,11 @@ def measure_gemm_rates(harness, shapes, cores, baseline_env, sweep_bench, sweep_
                 entry["verbose_core"] = cores_said[-1]
         libraries.append(entry)
 
-    square = shape_key(GEMM_SQUARE, GEMM_SQUARE, GEMM_SQUARE, "NN")
-    if sweep_bench:
-        print("  dgemm rates: sweep-bench (BLIS as DeepNet calls it, DeepNet's own kernel) ...", file=sys.stderr)
-        data = ROOT / "datasets/train_catvnoncat.h5"
-        run = harness.run_measured([sweep_bench, "--json", "--iterations", "1", "--threads", str(cores),
-                                    "--data", str(data)], timeout=GEMM_TIMEOUT)
-        if run["status"] != 0:
-            libraries.append({"name": "sweep-bench", "error": harness.failure(run)})
-        else:
-            sb = json.loads(run["stdout"])
-            for name, key in (("BLIS via DeepNet's Matrix.gemm (sweep-bench)", "blis_gflops"),
-                              ("DeepNet's own kernel (sweep-bench)", "own_kernel_gflops")):
-                libraries.append({"name": name, "error": None, "threads": sb["threads"],
-                                  "other_cores": run["other_cores"],
-                                  "rates": {square: {"gflops": sb[key], "correct": None}}})
-    else:
-        libraries.append({"name": "sweep-bench", "error": sweep_bench_error or "not built"})
     return libraries
 
 
 def best_rate(libraries, shape):
-    """(GFLOP/s, library name) of the fastest correct result on `shape`, or (None, None).
-    sweep-bench's rates carry no check of their result (correct None) and count."""
+    """(GFLOP/s, library name) of the fastest correct result on `shape`, or (None, None)."""
     best = (None, None)
     for lib in libraries:
         r = (lib.get("rates") or {}).get(shape)
@@ -470,7 +475,7 @@ def run_auto(harness, binary, spec):
 # ---------------------------------------------------------------------------------------
 # Everything, in order
 
-def run(harness, binary, cores, baseline_env, examples, iterations, no_torch, sweep_bench, sweep_bench_error):
+def run(harness, binary, cores, baseline_env, examples, iterations, no_torch):
     """The whole workload; returns the result dict (see print_result and check)."""
     start = time.perf_counter()
     test_examples = max(1, round(examples * TEST_EXAMPLES / EXAMPLES))
@@ -493,7 +498,7 @@ def run(harness, binary, cores, baseline_env, examples, iterations, no_torch, sw
         for _, M, N, K, trans in products(examples):
             if shape_key(M, N, K, trans) not in shapes:
                 shapes.append(shape_key(M, N, K, trans))
-        result["gemm"] = measure_gemm_rates(harness, shapes, cores, baseline_env, sweep_bench, sweep_bench_error)
+        result["gemm"] = measure_gemm_rates(harness, shapes, cores, baseline_env, workdir)
         result["gemm_shapes"] = shapes
         result["floors"] = floors(result["gemm"], examples, iterations)
 
@@ -758,8 +763,6 @@ def main():
                    help=f"{QUICK_EXAMPLES} examples and {QUICK_ITERATIONS} iterations unless given")
     p.add_argument("--no-torch", action="store_true", help="skip the PyTorch row")
     p.add_argument("--install-torch", action="store_true", help="pip install torch if it is missing (a large download)")
-    p.add_argument("--sweep-bench", metavar="PATH",
-                   help="a built sweep-bench (default: swift build -c release --product sweep-bench)")
     p.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                    help="before each run, wait up to SECONDS for the machine to be idle")
     p.add_argument("--json", metavar="FILE", help="also write every measurement to FILE")
@@ -772,10 +775,9 @@ def main():
     binary = os.path.abspath(args.binary)
     machine = harness.machine_info()
     harness.print_machine(machine)
-    sweep_bench, sweep_bench_error = harness.locate_sweep_bench(args)
     baseline_env = {k: v for k, v in os.environ.items() if k not in harness.BASELINE_ENV_DROP}
     result = run(harness, binary, machine["cores"], baseline_env, args.mnist_examples, args.mnist_iterations,
-                 args.no_torch, sweep_bench, sweep_bench_error)
+                 args.no_torch)
     checks = report(harness, result)
     if args.json:
         with open(args.json, "w") as f:

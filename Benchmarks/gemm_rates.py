@@ -5,9 +5,10 @@ One library per process, so that each one's threads and its OPENBLAS_CORETYPE ar
     python3 gemm_rates.py LIBRARY --threads 2 --shapes 2000x2000x2000:NN,128x60000x784:NT,...
 
 LIBRARY is `numpy` (numpy's own BLAS, through np.matmul), `torch` (PyTorch's, through
-torch.mm on CPU float64 tensors), or `blis:PATH` / `openblas:PATH` (cblas_dgemm of that
-shared library through ctypes; OPENBLAS_CORETYPE in the environment picks OpenBLAS's
-kernels). A shape MxNxK:TT is C (M x N) = op(A) (M x K) op(B) (K x N), row-major, with
+torch.mm on CPU float64 tensors), or `blis:PATH` / `openblas:PATH` / `deepnet:PATH`
+(cblas_dgemm of that shared library through ctypes; OPENBLAS_CORETYPE in the environment
+picks OpenBLAS's kernels; deepnet is DeepNet's kernel built from deepnet_cblas.c).
+A shape MxNxK:TT is C (M x N) = op(A) (M x K) op(B) (K x N), row-major, with
 op = N (as stored) or T (transposed), the way the course's products are written:
 W A is NN, dZ A^T is NT, W^T dZ is TN.
 
@@ -63,10 +64,15 @@ class CBLAS:
         self.dgemm = f
         if kind == "blis":
             self.lib.bli_thread_set_num_threads(ctypes.c_long(threads))
+        elif kind == "deepnet":
+            self.lib.deepnet_set_threads(ctypes.c_int(threads))
         else:
             self.lib.openblas_set_num_threads(ctypes.c_int(threads))
 
     def describe(self):
+        if self.kind == "deepnet":
+            self.lib.deepnet_isa.restype = ctypes.c_char_p
+            return {"version": "DeepNet's kernel (Sources/CKernels)", "kernels": self.lib.deepnet_isa().decode()}
         if self.kind == "blis":
             self.lib.bli_info_get_version_str.restype = ctypes.c_char_p
             self.lib.bli_arch_query_id.restype = ctypes.c_int
@@ -101,14 +107,14 @@ def numpy_description():
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("library", help="numpy, torch, blis:PATH or openblas:PATH")
+    p.add_argument("library", help="numpy, torch, blis:PATH, openblas:PATH or deepnet:PATH")
     p.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     p.add_argument("--shapes", required=True, help="MxNxK:TT,... (see the top of this file)")
     args = p.parse_args()
     shapes = [parse_shape(s) for s in args.shapes.split(",") if s]
     kind, _, path = args.library.partition(":")
 
-    if kind in ("blis", "openblas"):
+    if kind in ("blis", "openblas", "deepnet"):
         if not path:
             raise SystemExit(f"gemm_rates.py: {kind} needs a path: {kind}:/path/to/lib.so")
         blas = CBLAS(kind, path, args.threads)
@@ -131,7 +137,7 @@ def main():
             ta, tb, tc = (torch.from_numpy(x) for x in (a, b, c))
             torch.mm(ta if trans[0] == "N" else ta.T, tb if trans[1] == "N" else tb.T, out=tc)
     else:
-        raise SystemExit(f"gemm_rates.py: unknown library {args.library!r}: numpy, torch, blis:PATH or openblas:PATH")
+        raise SystemExit(f"gemm_rates.py: unknown library {args.library!r}: numpy, torch, blis:PATH, openblas:PATH or deepnet:PATH")
 
     rng = np.random.default_rng(0)
     results = []
