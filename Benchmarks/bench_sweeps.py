@@ -7,7 +7,7 @@
   results directory, each also of the small one so that a trend can be extrapolated.
 * The 100-point cat sweep (issue 12): experiments/sweeps/cat_lr10_seed10.yaml with
   --jobs 2, whole process, against its FLOP floor at the best 2000 x 2000 product rate
-  measured in the same run (BLIS and DeepNet's own kernel via sweep-bench, numpy's BLAS).
+  measured in the same run (DeepNet's kernel via sweep-bench, numpy's BLAS).
 
 bench.py passes in its own `run_measured` and `failure`, so every child is measured the
 same way as the rows of the main table (wall from spawn to exit, others' CPU).
@@ -316,7 +316,7 @@ def run_cat_sweep(binary, sweep_bench, sweep_bench_error, cores, run_measured, f
     result = {"spec": str(CAT_SWEEP_SPEC.relative_to(ROOT)), "points": points, "iterations": iterations,
               "jobs": CAT_SWEEP_JOBS, "today_seconds": CAT_SWEEP_TODAY_SECONDS, "rates": {}}
 
-    # sweep-bench measures BLIS and DeepNet's kernel on 2000 x 2000 products and prints the
+    # sweep-bench measures DeepNet's kernel (two ways) on 2000 x 2000 products and prints the
     # floor of its 100 runs; with --iterations 1 its batch is one iteration, and the floor
     # scales linearly with iterations (2 n_1 m^2 per run and iteration).
     if sweep_bench:
@@ -329,8 +329,8 @@ def run_cat_sweep(binary, sweep_bench, sweep_bench_error, cores, run_measured, f
         else:
             sb = json.loads(run["stdout"])
             result["sweep_bench"] = sb
-            result["rates"]["BLIS (sweep-bench)"] = sb["blis_gflops"]
-            result["rates"]["DeepNet's kernel (sweep-bench)"] = sb["own_kernel_gflops"]
+            result["rates"]["DeepNet's kernel via Matrix.gemm (sweep-bench)"] = sb["matrix_gemm_gflops"]
+            result["rates"]["DeepNet's kernel via dnn_gemm, rows split (sweep-bench)"] = sb["own_kernel_gflops"]
             result["flops"] = sb["floor_seconds"] * sb["dgemm_gflops"] * 1e9 * iterations / sb["iterations"]
     else:
         result["sweep_bench_error"] = sweep_bench_error
