@@ -564,8 +564,8 @@ def print_result(harness, result):
         print(f"\nengine auto picks {auto['engine']}: {auto['reason']}")
 
     print_loading(result["loading"])
-    print(f"\npeak RSS is each child's ru_maxrss from wait4, which on Linux is never below the spawning "
-          f"process's own peak (carried over at exec): here the harness's, {result['harness_maxrss_mb']:.0f} MB")
+    print(f"\npeak RSS is each child's own, as GNU time reports it (bench.py's run_measured); the harness's "
+          f"own peak, which wait4 on a child would carry over, is {result['harness_maxrss_mb']:.0f} MB")
 
 
 def print_gemm(result):
