@@ -51,7 +51,8 @@ final class LoadProgressTests: XCTestCase {
                 XCTAssertTrue(segments[i].contains("[") && segments[i].contains("%"), segments[i].debugDescription)
                 XCTAssertFalse(segments[i].contains("\n"), "drawn in place: \(segments[i].debugDescription)")
             }
-            XCTAssertTrue(segments.contains { $0.hasPrefix("loading big.csv: parsing [") }, text.debugDescription)
+            // Which phases get drawn depends on how fast the machine loads (redraws are at
+            // most ten a second): the order of the phases is DataTests' (CSVFastPathTests).
             let last = try XCTUnwrap(loading.last)
             XCTAssertLessThan(last, segments.count - 1, "the line is cleared:\n\(text.debugDescription)")
             XCTAssertFalse(segments[last + 1].contains("loading"), text.debugDescription)
