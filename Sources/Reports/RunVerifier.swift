@@ -88,7 +88,7 @@ public enum RunVerifier {
         let result: TrainingResult
         do {
             result = try Training.fit(
-                spec, engine: engine, data: DataStore(),
+                spec, engine: engine, data: DataStore(observer: progress),
                 progress: { completed, cost in handle.map { progress?.update($0, completed: completed, cost: cost) } },
                 shouldStop: { Interrupts.shared.isRequested }).result
         } catch TrainingError.cancelled {
