@@ -9,14 +9,18 @@ BIN := .build/release/dnn-run
 all: release
 
 # Install the Debian packages that are missing (needs root, as on CI and these machines).
+define install-missing
+@missing=""; for p in $(1); do \
+  [ "$$(dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null)" = "ii " ] || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  echo "installing:$$missing"; \
+  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+fi
+endef
+
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
-	  [ "$$(dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null)" = "ii " ] || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	$(call install-missing,$(APT_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -70,7 +74,10 @@ check-parity: deps
 # Time dnn-run against the course's numpy algorithm and PyTorch (Benchmarks/README.md).
 # BENCH_FLAGS passes options, e.g. make bench BENCH_FLAGS="--quick --no-torch".
 PYTHON ?= python3
+# Debian's OpenBLAS is only compared with, in the MNIST-size rows' dgemm rates.
+BENCH_APT_PACKAGES := libopenblas-dev
 bench: release
+	$(call install-missing,$(BENCH_APT_PACKAGES))
 	$(PYTHON) Benchmarks/bench.py --binary $(BIN) $(BENCH_FLAGS)
 
 # Fuzz the spec loader (Sources/FuzzSpec) with libFuzzer for FUZZ_SECONDS over the seeds
