@@ -9,7 +9,7 @@ extension ExampleSet {
     /// The rows are parsed as a training split's are (`CSVRows`), straight into the
     /// (n_x, m) matrix.
     static func readCSV(
-        _ file: DataFile, labelColumn: Int, scale: Double, shape: [Int]
+        _ file: DataFile, labelColumn: Int, scale: Double, shape: [Int], progress: LoadProgress
     ) throws(Diagnostic) -> ExampleSet {
         let n = shape.reduce(1, *)
         guard file.size <= maximumFeatureBytes else {
@@ -20,7 +20,7 @@ extension ExampleSet {
         }
         let contents: [UInt8]
         do {
-            contents = try DataFile.readRegularFile(at: file.path, atMost: maximumFeatureBytes, progress: nil)
+            contents = try DataFile.readRegularFile(at: file.path, atMost: maximumFeatureBytes, progress: progress)
         } catch {
             throw file.error("cannot be read: \(error)")
         }
@@ -94,7 +94,7 @@ extension ExampleSet {
                     }
                     allFinite = try rest.parse(
                         into: out, labels: labelIndex == nil ? nil : labels.baseAddress, examples: m, firstExample: 1,
-                        layout: layout, scale: scale, progress: nil) && allFinite
+                        layout: layout, scale: scale, progress: progress) && allFinite
                 } catch {
                     failure = error
                 }

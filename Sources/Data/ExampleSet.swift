@@ -41,16 +41,24 @@ public struct ExampleSet: Equatable, Sendable {
     /// examples of n_x features; one trained on images (`[64, 64, 3]`) takes HDF5
     /// examples of exactly that shape, and CSV rows of its n_x features.
     ///
+    /// - Parameter observer: told how the loading of a large file advances (a progress
+    ///   line), as for training data.
     /// - Throws: a `Diagnostic` naming the file for everything `Dataset` refuses, and for
     ///   examples of another shape or feature count than `shape`, saying which was expected.
-    public init(contentsOf split: DataSplit, scale: Double, shape: [Int]) throws(Diagnostic) {
+    public init(
+        contentsOf split: DataSplit, scale: Double, shape: [Int], observer: (any DataLoadObserver)? = nil
+    ) throws(Diagnostic) {
         let file = try DataFile(split)
         guard scale.isFinite, scale > 0 else {
             throw Diagnostic("data.scale must be a positive finite number, not \(displayText(scale))", key: "data.scale")
         }
+        let progress = LoadProgress(observer, path: file.path, size: file.size)
+        defer { progress.end() }
         switch split.format {
-        case .hdf5: self = try ExampleSet.readHDF5(file, split: split, scale: scale, shape: shape)
-        case .csv: self = try ExampleSet.readCSV(file, labelColumn: split.labelColumn, scale: scale, shape: shape)
+        case .hdf5: self = try ExampleSet.readHDF5(file, split: split, scale: scale, shape: shape, progress: progress)
+        case .csv:
+            self = try ExampleSet.readCSV(
+                file, labelColumn: split.labelColumn, scale: scale, shape: shape, progress: progress)
         }
     }
 
@@ -60,9 +68,9 @@ public struct ExampleSet: Equatable, Sendable {
     }
 
     private static func readHDF5(
-        _ file: DataFile, split: DataSplit, scale: Double, shape expected: [Int]
+        _ file: DataFile, split: DataSplit, scale: Double, shape expected: [Int], progress: LoadProgress
     ) throws(Diagnostic) -> ExampleSet {
-        try HDF5SplitReader.reading(file) { reader throws(Diagnostic) -> ExampleSet in
+        try HDF5SplitReader.reading(file, progress: progress) { reader throws(Diagnostic) -> ExampleSet in
             let xName = if let x = split.x { try reader.checkedName(x) } else {
                 try reader.defaultName(suffix: "x", role: "examples")
             }
@@ -80,7 +88,7 @@ public struct ExampleSet: Equatable, Sendable {
             let Y = try yName.map { name throws(Diagnostic) in
                 try reader.readLabels(name, examples: features.examples, xName: xName)
             }
-            let X = try reader.readFeatures(features, scale: scale)
+            let X = try reader.readFeatures(features, scale: scale, progress: progress)
             return ExampleSet(X: X, Y: Y, shape: shape, path: file.path)
         }
     }

@@ -26,7 +26,9 @@ public enum Predictor {
     /// - Parameter inputs: paths as the user gave them; examples are named by them
     ///   (`photo.jpg`, `test.h5[7]`).
     /// - Throws: `Diagnostic` naming the input and what was expected (exit status 2).
-    public static func predict(_ inputs: [String], with model: TrainedModel) throws -> PredictionReport {
+    public static func predict(
+        _ inputs: [String], with model: TrainedModel, observer: (any DataLoadObserver)? = nil
+    ) throws -> PredictionReport {
         enum Loaded {
             case image(Int)
             case set(ExampleSet)
@@ -39,7 +41,7 @@ public enum Predictor {
                 loaded.append(.image(images.count))
                 images.append(try loadImage(input, for: model))
             case .hdf5, .csv:
-                loaded.append(.set(try loadSet(input, for: model)))
+                loaded.append(.set(try loadSet(input, for: model, observer: observer)))
             }
         }
 
@@ -110,7 +112,9 @@ public enum Predictor {
     }
 
     /// An HDF5 or CSV set, read as training read its data.
-    private static func loadSet(_ path: String, for model: TrainedModel) throws -> ExampleSet {
+    private static func loadSet(
+        _ path: String, for model: TrainedModel, observer: (any DataLoadObserver)?
+    ) throws -> ExampleSet {
         guard FileSystem.exists(path) else {
             throw Diagnostic(
                 "\(path): no such file; expected an HDF5 or CSV set, or a PNG or JPEG image",
@@ -119,7 +123,7 @@ public enum Predictor {
         let format: DataSplit.Format = kind(of: path) == .hdf5 ? .hdf5 : .csv
         let labelColumn = model.trainSplit.format == .csv ? model.trainSplit.labelColumn : -1
         let split = DataSplit(path: PathNames.absolute(path), format: format, labelColumn: labelColumn)
-        return try ExampleSet(contentsOf: split, scale: model.scale, shape: model.inputShape)
+        return try ExampleSet(contentsOf: split, scale: model.scale, shape: model.inputShape, observer: observer)
     }
 
     /// "shape (64, 64, 3)" or "12288 features".

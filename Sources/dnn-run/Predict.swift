@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reports
+import Runs
 import Support
 
 /// `dnn-run predict RUN_DIR INPUT...`: apply a completed run to HDF5/CSV sets and images.
@@ -41,7 +42,9 @@ struct Predict: ParsableCommand {
                 hint: "dnn-run predict \(runDirectory) my_cat.jpg")
         }
         let model = try TrainedModel(folder: runDirectory)
-        let report = try Predictor.predict(inputs, with: model)
+        // A large set shows a loading line on a terminal, as training data does.
+        let report = try Predictor.predict(
+            inputs, with: model, observer: ProgressBoard(style: .automatic(quiet: false), totalRuns: 0))
         if let output {
             do {
                 _ = try AtomicFile.write(report.csv(), to: PathNames.absolute(output))

@@ -5,10 +5,10 @@ extension HDF5SplitReader {
     /// `body` on the reader; everything opened is closed before this returns. For readers
     /// that need no hash of the bytes (predict's inputs, the examples' shape).
     static func reading<T>(
-        _ file: DataFile, memoryLimit: MemoryLimit = .current(),
+        _ file: DataFile, memoryLimit: MemoryLimit = .current(), progress: LoadProgress? = nil,
         _ body: (HDF5SplitReader) throws(Diagnostic) -> T
     ) throws(Diagnostic) -> T {
-        let contents = try file.read(memoryLimit: memoryLimit)
+        let contents = try file.read(memoryLimit: memoryLimit, progress: progress)
         let result = contents.withUnsafeBytes { bytes -> Result<T, Diagnostic> in
             do throws(Diagnostic) {
                 return .success(try withHDF5 { () throws(Diagnostic) -> T in
