@@ -74,34 +74,7 @@ extension ExampleSet {
             try CSVCells.checkSize(features: (passing + 1) * n, at: tooMany, in: file)
         }
 
-        var failure: Diagnostic?
-        var allFinite = true
-        var labels = [Double](repeating: 0, count: labelIndex == nil ? 0 : m)
-        let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
-            initialized = n * m  // Double needs no initialization to be released
-            prepareLargeBuffer(destination)
-            let out = destination.baseAddress!
-            labels.withUnsafeMutableBufferPointer { labels in
-                do throws(Diagnostic) {
-                    try layout.read(row, example: 0) { feature, value in
-                        if let feature {
-                            let x = value / scale
-                            allFinite = allFinite && x.isFinite
-                            out[feature * m] = x
-                        } else {
-                            labels[0] = value
-                        }
-                    }
-                    allFinite = try rest.parse(
-                        into: out, labels: labelIndex == nil ? nil : labels.baseAddress, examples: m, firstExample: 1,
-                        layout: layout, scale: scale, progress: progress) && allFinite
-                } catch {
-                    failure = error
-                }
-            }
-        }
-        if let failure { throw failure }
-        let X = Matrix(rows: n, cols: m, storage: storage)
+        let (X, labels, allFinite) = try rest.matrix(after: row, layout: layout, scale: scale, progress: progress)
         if !allFinite, let bad = firstNonFiniteFeature(in: X) {
             throw file.error("example \(bad.example), feature \(bad.feature) is \(bad.value) after dividing by \(displayText(scale))")
         }

@@ -1,3 +1,4 @@
+import DeepNet
 import Foundation
 import Support
 
@@ -90,6 +91,44 @@ struct CSVRows {
             newlines += chunks[k].newlines
         }
         examples = nextExample
+    }
+
+    /// The (n_x, m) matrix of `first`, the file's first example row, and of these rows
+    /// after it, features divided by `scale`; their labels (none when the layout has no
+    /// label column); and whether every feature is finite after the division. The matrix
+    /// is filled in place, once: no second copy of the data.
+    func matrix(
+        after first: CSVReader.Record, layout: CSVLayout, scale: Double, progress: LoadProgress?
+    ) throws(Diagnostic) -> (X: Matrix, labels: [Double], allFinite: Bool) {
+        let m = 1 + examples, n = layout.features
+        var failure: Diagnostic?
+        var allFinite = true
+        var labels = [Double](repeating: 0, count: layout.labelIndex == nil ? 0 : m)
+        let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
+            initialized = n * m  // Double needs no initialization to be released
+            prepareLargeBuffer(destination)
+            let out = destination.baseAddress!
+            labels.withUnsafeMutableBufferPointer { labels in
+                do throws(Diagnostic) {
+                    try layout.read(first, example: 0) { feature, value in
+                        if let feature {
+                            let x = value / scale
+                            allFinite = allFinite && x.isFinite
+                            out[feature * m] = x
+                        } else {
+                            labels[0] = value
+                        }
+                    }
+                    allFinite = try parse(
+                        into: out, labels: labels.baseAddress, examples: m, firstExample: 1,
+                        layout: layout, scale: scale, progress: progress) && allFinite
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure { throw failure }
+        return (Matrix(rows: n, cols: m, storage: storage), labels, allFinite)
     }
 
     /// Parses every row into `out`, the (n_x, m) matrix with m `examples` (row-major:

@@ -38,36 +38,7 @@ extension Dataset {
             file: file, row: firstExample, labelColumn: labelColumn, header: header,
             capacity: max(1, lines - (header ? 1 : 0)))
         let m = 1 + rest.examples
-        let n = layout.features
-
-        var failure: Diagnostic?
-        var allFinite = true
-        var labels = [Double](repeating: 0, count: m)
-        let storage = [Double](unsafeUninitializedCapacity: n * m) { destination, initialized in
-            initialized = n * m  // Double needs no initialization to be released
-            prepareLargeBuffer(destination)
-            let out = destination.baseAddress!
-            labels.withUnsafeMutableBufferPointer { labels in
-                do throws(Diagnostic) {
-                    try layout.read(firstExample, example: 0) { feature, value in
-                        if let feature {
-                            let x = value / scale
-                            allFinite = allFinite && x.isFinite
-                            out[feature * m] = x
-                        } else {
-                            labels[0] = value
-                        }
-                    }
-                    allFinite = try rest.parse(
-                        into: out, labels: labels.baseAddress, examples: m, firstExample: 1, layout: layout,
-                        scale: scale, progress: progress) && allFinite
-                } catch {
-                    failure = error
-                }
-            }
-        }
-        if let failure { throw failure }
-        let X = Matrix(rows: n, cols: m, storage: storage)
+        let (X, labels, allFinite) = try rest.matrix(after: firstExample, layout: layout, scale: scale, progress: progress)
         if !allFinite, let bad = firstNonFiniteFeature(in: X) {
             throw file.error(
                 "example \(bad.example), feature \(bad.feature) is \(bad.value) after dividing by \(displayText(scale))",
