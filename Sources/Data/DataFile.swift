@@ -80,20 +80,8 @@ struct DataFile {
     static func readRegularFile(
         at path: String, atMost limit: Int, progress: LoadProgress?
     ) throws(BoundedReadError) -> [UInt8] {
-        let file: FileDescriptor
-        do {
-            // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
-            file = try FileSystem.open(path, .readOnly, options: .nonBlocking)
-        } catch {
-            throw .cannotOpen(error.errno)
-        }
+        let (file, expected) = try FileSystem.openRegularFile(at: path, atMost: limit)
         defer { try? file.close() }
-        let status: Stat
-        do { status = try file.stat() } catch { throw .cannotStat(error) }
-        guard status.type != .directory else { throw .isDirectory }
-        guard status.type == .regular else { throw .notRegularFile }
-        guard status.size <= limit else { throw .statedSize(status.size) }
-        let expected = Int(status.size)
         progress?.begin(.reading, total: expected)
         var failure: Errno?
         var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in

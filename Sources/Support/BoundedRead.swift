@@ -31,6 +31,20 @@ extension FileSystem {
     /// (a directory, a FIFO, a device such as /dev/zero) and refusing a file over `limit`
     /// bytes as it is read: the limit holds even when the file grows after it was opened.
     public static func readRegularFile(at path: String, atMost limit: Int) throws(BoundedReadError) -> [UInt8] {
+        let (file, size) = try openRegularFile(at: path, atMost: limit)
+        defer { try? file.close() }
+        switch readAll(file, atMost: limit, expecting: size) {
+        case .complete(let bytes): return bytes
+        case .tooLarge: throw .tooLarge
+        case .failed(let code): throw .cannotRead(code)
+        }
+    }
+
+    /// The regular file at `path` opened for reading, with the size it states, refusing
+    /// anything else before a byte is read (a directory, a FIFO, a device such as
+    /// /dev/zero) and a stated size over `limit`. The caller closes it and reads it within
+    /// `limit` (it may grow after this).
+    public static func openRegularFile(at path: String, atMost limit: Int) throws(BoundedReadError) -> (FileDescriptor, size: Int) {
         let file: FileDescriptor
         do {
             // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
@@ -38,17 +52,18 @@ extension FileSystem {
         } catch {
             throw .cannotOpen(error.errno)
         }
-        defer { try? file.close() }
         let status: Stat
-        do { status = try file.stat() } catch { throw .cannotStat(error) }
-        guard status.type != .directory else { throw .isDirectory }
-        guard status.type == .regular else { throw .notRegularFile }
-        guard status.size <= limit else { throw .statedSize(status.size) }
-        switch readAll(file, atMost: limit, expecting: Int(status.size)) {
-        case .complete(let bytes): return bytes
-        case .tooLarge: throw .tooLarge
-        case .failed(let code): throw .cannotRead(code)
+        do {
+            status = try file.stat()
+        } catch {
+            try? file.close()
+            throw .cannotStat(error)
         }
+        guard status.type == .regular, status.size <= limit else {
+            try? file.close()
+            throw status.type == .directory ? .isDirectory : status.type != .regular ? .notRegularFile : .statedSize(status.size)
+        }
+        return (file, Int(status.size))
     }
 
     /// Everything `file` yields until its end, stopping as soon as it yields more than
