@@ -10,7 +10,7 @@
 //                     c = beta * c + alpha * ab otherwise
 //       later blocks: c = c + alpha * ab
 //
-// No fused multiply-add: the pragma below keeps the compiler from contracting, and the
+// No fused multiply-add: the pragma in kernels_internal.h keeps the compiler from contracting, and the
 // vector paths (AVX-512, AVX2, chosen at run time) only spread the columns j over lanes,
 // so all three give the same bits. Each row of C depends only on its row of op(A): the
 // rows of several products stacked into one are those of the products alone.
@@ -19,9 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <immintrin.h>
-
-#pragma clang fp contract(off)
-#pragma STDC FP_CONTRACT OFF
 
 // The scalar path, also the reference: c(i, j0..j1) for rows i0..i1 over the k-block p0..p1.
 // `b` is (k, n) row-major with leading dimension ldb; a(i, p) = a[i * ai + p * ap].
@@ -36,23 +33,10 @@ static void block_scalar(long i0, long i1, long j0, long j1, long p0, long p1,
                 double prod = a[i * ai + p * ap] * b[p * ldb + j];
                 ab = ab + prod;
             }
-            double *cij = &c[i * ldc + j];
-            double scaled = alpha * ab;
-            if (!first) *cij = *cij + scaled;
-            else if (beta == 0) *cij = scaled;
-            else *cij = beta * *cij + scaled;
+            c[i * ldc + j] = dnn_combine(c[i * ldc + j], ab, alpha, beta, first);
         }
     }
 }
-
-// Stores an accumulator vector into c: the same three cases as block_scalar.
-#define STORE(VT, LOAD, STOREF, MUL, ADD, SET1, ptr, acc)                        \
-    do {                                                                          \
-        VT scaled_ = MUL(SET1(alpha), (acc));                                     \
-        if (!first) STOREF((ptr), ADD(LOAD(ptr), scaled_));                       \
-        else if (beta == 0) STOREF((ptr), scaled_);                               \
-        else STOREF((ptr), ADD(MUL(SET1(beta), LOAD(ptr)), scaled_));             \
-    } while (0)
 
 __attribute__((target("avx512f")))
 static void block_avx512(long i0, long i1, long j0, long j1, long p0, long p1,
@@ -62,15 +46,13 @@ static void block_avx512(long i0, long i1, long j0, long j1, long p0, long p1,
     // 8 rows x 16 columns of C in 16 registers; columns in panels of NC, so that the
     // panel of B (KC x NC) stays in the L2 cache while every row of A passes over it.
     enum { MR = 8, NR = 16, NC = 128 };
-    __m512d va = _mm512_set1_pd(alpha), vb = _mm512_set1_pd(beta);
     for (long jp = j0; jp < j1; jp += NC) {
         long jp1 = jp + NC < j1 ? jp + NC : j1;
         for (long i = i0; i < i1; i += MR) {
             long rows = i1 - i < MR ? i1 - i : MR;
             for (long j = jp; j < jp1; j += NR) {
                 long w = jp1 - j < NR ? jp1 - j : NR;
-                __mmask8 m0 = w >= 8 ? 0xFF : (__mmask8)((1u << w) - 1);
-                __mmask8 m1 = w >= 16 ? 0xFF : w > 8 ? (__mmask8)((1u << (w - 8)) - 1) : 0;
+                __mmask8 m0 = dnn_mask8(w), m1 = dnn_mask8(w - 8);
                 __m512d acc0[MR], acc1[MR];
                 for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_pd(); acc1[r] = _mm512_setzero_pd(); }
                 const double *bp = b + p0 * ldb + j;
@@ -98,16 +80,8 @@ static void block_avx512(long i0, long i1, long j0, long j1, long p0, long p1,
                 }
                 for (int r = 0; r < rows; r++) {
                     double *cr = c + (i + r) * ldc + j;
-                    __m512d s0 = _mm512_mul_pd(va, acc0[r]), s1 = _mm512_mul_pd(va, acc1[r]);
-                    if (!first) {
-                        s0 = _mm512_add_pd(_mm512_maskz_loadu_pd(m0, cr), s0);
-                        s1 = _mm512_add_pd(_mm512_maskz_loadu_pd(m1, cr + 8), s1);
-                    } else if (beta != 0) {
-                        s0 = _mm512_add_pd(_mm512_mul_pd(vb, _mm512_maskz_loadu_pd(m0, cr)), s0);
-                        s1 = _mm512_add_pd(_mm512_mul_pd(vb, _mm512_maskz_loadu_pd(m1, cr + 8)), s1);
-                    }
-                    _mm512_mask_storeu_pd(cr, m0, s0);
-                    _mm512_mask_storeu_pd(cr + 8, m1, s1);
+                    dnn_store8(cr, m0, acc0[r], alpha, beta, first);
+                    dnn_store8(cr + 8, m1, acc1[r], alpha, beta, first);
                 }
             }
         }
@@ -138,8 +112,8 @@ static void block_avx2(long i0, long i1, long j0, long j1, long p0, long p1,
             }
             for (int r = 0; r < rows; r++) {
                 double *cr = c + (i + r) * ldc + j;
-                STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_mul_pd, _mm256_add_pd, _mm256_set1_pd, cr, acc0[r]);
-                STORE(__m256d, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_mul_pd, _mm256_add_pd, _mm256_set1_pd, cr + 4, acc1[r]);
+                dnn_store4(cr, acc0[r], alpha, beta, first);
+                dnn_store4(cr + 4, acc1[r], alpha, beta, first);
             }
         }
     }

@@ -25,9 +25,6 @@
 #include <string.h>
 #include <immintrin.h>
 
-#pragma clang fp contract(off)
-#pragma STDC FP_CONTRACT OFF
-
 // Tile MR x NR; the blocks of C, in two orders (see run_part): narrow panels of NC
 // columns with blocks of MC rows, or, for a part of C no wider than WIDE_NC, all its
 // columns at once with blocks of WIDE_MC rows.
@@ -104,7 +101,7 @@ static void pack_a_avx512(operand a, long i0, long mc, long p0, long kc, double 
             for (; p < kc; p++)
                 for (int r = 0; r < 8; r++) o[p * MR + r] = row[r][p];
         } else if (a.xi == 1) {
-            __mmask8 mask = rows >= 8 ? 0xFF : (__mmask8)((1u << rows) - 1);
+            __mmask8 mask = dnn_mask8(rows);
             const double *src = a.x + i0 + s + p0 * a.xp;
             for (long p = 0; p < kc; p++, src += a.xp)
                 _mm512_store_pd(o + p * MR, _mm512_maskz_loadu_pd(mask, src));
@@ -146,11 +143,8 @@ static void pack_b_avx512(operand b, long p0, long kc, long j0, long nc, double 
                     _mm512_store_pd(d + 8, _mm512_loadu_pd(src + s + 8));
                     _mm512_store_pd(d + 16, _mm512_loadu_pd(src + s + 16));
                 } else {
-                    for (int v = 0; v < 3; v++) {
-                        long w = cols - v * 8;
-                        __mmask8 mask = w >= 8 ? 0xFF : w > 0 ? (__mmask8)((1u << w) - 1) : 0;
-                        _mm512_store_pd(d + v * 8, _mm512_maskz_loadu_pd(mask, src + s + v * 8));
-                    }
+                    for (int v = 0; v < 3; v++)
+                        _mm512_store_pd(d + v * 8, _mm512_maskz_loadu_pd(dnn_mask8(cols - v * 8), src + s + v * 8));
                 }
             }
         }
@@ -199,23 +193,9 @@ static void micro_avx512(long kc, const double *a, const double *b, double *c, l
             acc[r][2] = _mm512_add_pd(acc[r][2], _mm512_mul_pd(x, b2));
         }
     }
-    __m512d va = _mm512_set1_pd(alpha), vb = _mm512_set1_pd(beta);
-    __mmask8 mask[3];
-    for (int v = 0; v < 3; v++) {
-        long w = cols - v * 8;
-        mask[v] = w >= 8 ? 0xFF : w > 0 ? (__mmask8)((1u << w) - 1) : 0;
-    }
-    for (int r = 0; r < MR; r++) {
-        if (r >= rows) break;
-        double *cr = c + r * ldc;
-        for (int v = 0; v < 3; v++) {
-            __m512d s = _mm512_mul_pd(va, acc[r][v]);
-            if (!first) s = _mm512_add_pd(_mm512_maskz_loadu_pd(mask[v], cr + v * 8), s);
-            else if (beta != 0)
-                s = _mm512_add_pd(_mm512_mul_pd(vb, _mm512_maskz_loadu_pd(mask[v], cr + v * 8)), s);
-            _mm512_mask_storeu_pd(cr + v * 8, mask[v], s);
-        }
-    }
+    for (int r = 0; r < MR && r < rows; r++)
+        for (int v = 0; v < 3; v++)
+            dnn_store8(c + r * ldc + v * 8, dnn_mask8(cols - v * 8), acc[r][v], alpha, beta, first);
 }
 
 __attribute__((target("avx2")))
@@ -241,12 +221,7 @@ static void micro_avx2(long kc, const double *a, const double *b, double *c, lon
             double *cr = c + (h + r) * ldc;
             double tile[NR];
             for (int v = 0; v < 6; v++) _mm256_storeu_pd(tile + 4 * v, acc[r][v]);
-            for (long j = 0; j < cols; j++) {
-                double scaled = alpha * tile[j];
-                if (!first) cr[j] = cr[j] + scaled;
-                else if (beta == 0) cr[j] = scaled;
-                else cr[j] = beta * cr[j] + scaled;
-            }
+            for (long j = 0; j < cols; j++) cr[j] = dnn_combine(cr[j], tile[j], alpha, beta, first);
         }
     }
 }
@@ -260,11 +235,7 @@ static void micro_scalar(long kc, const double *a, const double *b, double *c, l
                 double prod = a[p * MR + r] * b[p * NR + j];
                 ab = ab + prod;
             }
-            double *cij = &c[r * ldc + j];
-            double scaled = alpha * ab;
-            if (!first) *cij = *cij + scaled;
-            else if (beta == 0) *cij = scaled;
-            else *cij = beta * *cij + scaled;
+            c[r * ldc + j] = dnn_combine(c[r * ldc + j], ab, alpha, beta, first);
         }
     }
 }
