@@ -69,46 +69,43 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, wall: Double, cpu: Double)
     return (result, Double(d.seconds) + Double(d.attoseconds) * 1e-18, cpuNow() - c0)
 }
 
-/// The best GFLOP/s of three 2000 x 2000 products through Matrix.gemm on `threads` threads.
-func matrixGemmRate(threads: Int) -> Double {
-    BLAS.threads = threads
+/// The best GFLOP/s of three runs of `product`, a 2000 x 2000 product of `a` and `b` into `c`.
+func bestRate(_ product: (Matrix, Matrix, inout Matrix) -> Void) -> Double {
     let n = 2000
     var rng = NumpyRandom(seed: 0)
     let a = rng.randn(n, n), b = rng.randn(n, n)
     var c = Matrix(rows: n, cols: n)
     var best = Double.infinity
     for _ in 0..<3 {
-        let (_, wall, _) = timed { Matrix.gemm(a, b, into: &c) }
+        let (_, wall, _) = timed { product(a, b, &c) }
         best = min(best, wall)
     }
     return 2 * Double(n * n * n) / best / 1e9
 }
 
-/// The best GFLOP/s of three 2000 x 2000 products through dnn_gemm (the dual product's
-/// entry into DeepNet's kernel), the rows split over `threads` threads.
+/// Through Matrix.gemm on `threads` threads.
+func matrixGemmRate(threads: Int) -> Double {
+    BLAS.threads = threads
+    return bestRate { a, b, c in Matrix.gemm(a, b, into: &c) }
+}
+
+/// Through dnn_gemm (the dual product's entry into DeepNet's kernel), the rows split over
+/// `threads` threads.
 func kernelRate(threads: Int) -> Double {
-    let n = 2000
-    var rng = NumpyRandom(seed: 0)
-    let a = rng.randn(n, n), b = rng.randn(n, n)
-    var c = Matrix(rows: n, cols: n)
-    var best = Double.infinity
-    for _ in 0..<3 {
-        let (_, wall, _) = timed {
-            a.storage.withUnsafeBufferPointer { pa in
-                b.storage.withUnsafeBufferPointer { pb in
-                    c.storage.withUnsafeMutableBufferPointer { pc in
-                        let (pa, pb, pc) = (pa.baseAddress!, pb.baseAddress!, pc.baseAddress!)
-                        DispatchQueue.concurrentPerform(iterations: threads) { t in
-                            let r0 = n * t / threads, r1 = n * (t + 1) / threads
-                            dnn_gemm(0, 0, r1 - r0, n, n, 1, pa + r0 * n, n, pb, n, 0, pc + r0 * n, n)
-                        }
+    bestRate { a, b, c in
+        let n = a.rows
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    let (pa, pb, pc) = (pa.baseAddress!, pb.baseAddress!, pc.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: threads) { t in
+                        let r0 = n * t / threads, r1 = n * (t + 1) / threads
+                        dnn_gemm(0, 0, r1 - r0, n, n, 1, pa + r0 * n, n, pb, n, 0, pc + r0 * n, n)
                     }
                 }
             }
         }
-        best = min(best, wall)
     }
-    return 2 * Double(n * n * n) / best / 1e9
 }
 
 let options = parse()
