@@ -166,13 +166,10 @@ private struct StackedGroup {
 
     /// Z = P + C G for every run in the stack, in one product on this thread.
     private mutating func multiply() {
-        let m = basis.X.cols
         let rows = runs.reduce(0) { $0 + $1.engine.firstLayerWidth }
         C.withUnsafeBufferPointer { c in
             Z.withUnsafeMutableBufferPointer { z in
-                basis.gram.storage.withUnsafeBufferPointer { g in
-                    dualProduct(rows: rows, m: m, C: c.baseAddress!, G: g.baseAddress!, Z: z.baseAddress!)
-                }
+                dualProduct(rows: rows, basis: basis, C: c.baseAddress!, P: z.baseAddress!, Z: z.baseAddress!)
             }
         }
     }

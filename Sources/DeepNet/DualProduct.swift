@@ -1,7 +1,8 @@
 import CKernels
 
-/// The dual engine's product Z_1 = P + C G, (n_1, m) += (n_1, m) (m, m), computed by
-/// DeepNet's own kernel (Sources/CKernels/kernels.c) rather than by BLAS.
+/// The dual engine's product Z_1 = P + C G, (n_1, m) = (n_1, m) + (n_1, m) (m, m),
+/// computed by DeepNet's own kernel (Sources/CKernels/dual.c) from G laid out once in
+/// `basis`, with P added as each tile is stored (`p` may be `z`).
 ///
 /// Its arithmetic is fixed: every element is summed over k in order, in blocks of 256,
 /// with one rounding per multiply and per add, as BLIS's generic kernel sums it. So it
@@ -12,11 +13,15 @@ import CKernels
 /// threads (the same bits), with AVX-512 or AVX2 where the processor has them.
 ///
 /// - Parameters:
-///   - rows: the rows of C and Z.
-///   - m: the examples; C is (rows, m), G (m, m), Z (rows, m), all row-major.
-func dualProduct(rows: Int, m: Int, C: UnsafePointer<Double>, G: UnsafePointer<Double>, Z: UnsafeMutablePointer<Double>) {
+///   - rows: the rows of C, P and Z.
+///   - basis: G and its layout, (m, m).
+///   - C, P, Z: (rows, m), row-major.
+func dualProduct(rows: Int, basis: DualBasis, C: UnsafePointer<Double>, P: UnsafePointer<Double>, Z: UnsafeMutablePointer<Double>) {
+    let m = basis.X.cols
     let threads = rows * m * m < BLAS.parallelThreshold ? 1 : BLAS.threads
-    dnn_gemm_threaded(0, 0, rows, m, m, 1, C, m, G, m, 1, Z, m, Int32(threads))
+    basis.gram.storage.withUnsafeBufferPointer { g in
+        dnn_dual_product(rows, m, C, g.baseAddress, basis.panels.assumingMemoryBound(to: Double.self), P, Z, Int32(threads))
+    }
 }
 
 /// The instruction set the dual product uses here: "avx512f", "avx2" or "scalar".

@@ -130,14 +130,11 @@ struct Engine {
         case .primal(let X):
             Matrix.gemm(W[0], X, into: &A[0])
         case .dual(let basis, let P):
-            A[0].storage.withUnsafeMutableBufferPointer { z in
-                P.storage.withUnsafeBufferPointer { p in _ = z.update(fromContentsOf: p) }
-            }
-            let (rows, m) = (C.rows, C.cols)
+            let rows = C.rows
             C.storage.withUnsafeBufferPointer { c in
-                basis.gram.storage.withUnsafeBufferPointer { g in
+                P.storage.withUnsafeBufferPointer { p in
                     A[0].storage.withUnsafeMutableBufferPointer { z in
-                        dualProduct(rows: rows, m: m, C: c.baseAddress!, G: g.baseAddress!, Z: z.baseAddress!)
+                        dualProduct(rows: rows, basis: basis, C: c.baseAddress!, P: p.baseAddress!, Z: z.baseAddress!)
                     }
                 }
             }

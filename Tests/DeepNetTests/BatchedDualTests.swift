@@ -159,19 +159,34 @@ final class DualProductTests: XCTestCase {
 
     private func checkProducts() {
         var rng = NumpyRandom(seed: 5)
-        // Widths around the kernels' 8- and 16-lane blocks and 128-column panels; m past 256.
-        for (rows, m) in [(1, 1), (3, 7), (8, 16), (9, 17), (20, 209), (13, 300), (41, 515)] {
-            let C = rng.randn(rows, m), G = rng.randn(m, m), P = rng.randn(rows, m)
-            var Z = P
-            C.storage.withUnsafeBufferPointer { c in
-                G.storage.withUnsafeBufferPointer { g in
-                    Z.storage.withUnsafeMutableBufferPointer { z in
-                        dualProduct(rows: rows, m: m, C: c.baseAddress!, G: g.baseAddress!, Z: z.baseAddress!)
+        let usualThreads = BLAS.threads
+        defer { BLAS.threads = usualThreads }
+        // Widths around the kernels' 8-row tiles, 8-lane vectors and 24-column strips; m
+        // past 256 (two blocks along k); the last two large enough to split over threads.
+        for (rows, m) in [(1, 1), (3, 7), (8, 16), (9, 17), (20, 209), (13, 300), (41, 515), (100, 209)] {
+            let basis = DualBasis(rng.randn(3, m))
+            let C = rng.randn(rows, m), P = rng.randn(rows, m)
+            let expected = reference(C, basis.gram, P).storage.map(\.bitPattern)
+            for threads in 1...3 {
+                BLAS.threads = threads
+                // Z apart from P, and Z over P (as a batch computes it).
+                var Z = Matrix(rows: rows, cols: m, repeating: .nan)
+                var inPlace = P
+                C.storage.withUnsafeBufferPointer { c in
+                    P.storage.withUnsafeBufferPointer { p in
+                        Z.storage.withUnsafeMutableBufferPointer { z in
+                            dualProduct(rows: rows, basis: basis, C: c.baseAddress!, P: p.baseAddress!, Z: z.baseAddress!)
+                        }
+                    }
+                    inPlace.storage.withUnsafeMutableBufferPointer { z in
+                        dualProduct(rows: rows, basis: basis, C: c.baseAddress!, P: z.baseAddress!, Z: z.baseAddress!)
                     }
                 }
+                XCTAssertEqual(Z.storage.map(\.bitPattern), expected,
+                               "\(rows) x \(m) on \(dualProductInstructionSet), \(threads) threads")
+                XCTAssertEqual(inPlace.storage.map(\.bitPattern), expected,
+                               "\(rows) x \(m) in place on \(dualProductInstructionSet), \(threads) threads")
             }
-            XCTAssertEqual(Z.storage.map(\.bitPattern), reference(C, G, P).storage.map(\.bitPattern),
-                           "\(rows) x \(m) on \(dualProductInstructionSet)")
         }
     }
 }

@@ -23,4 +23,17 @@ const char *dnn_gemm_isa(void);
 /// lacks it.
 int dnn_gemm_use_isa(const char *name);
 
+/// Doubles needed by dnn_dual_pack for an (m, m) G.
+long dnn_dual_panel_size(long m);
+
+/// Lays G, (m, m) row-major, out for dnn_dual_product in `panels`
+/// (dnn_dual_panel_size(m) doubles, 64-byte aligned). Done once per G.
+void dnn_dual_pack(long m, const double *g, double *panels);
+
+/// Z = P + C G, all (rows, m) row-major but G (m, m), with G also given as `panels` from
+/// dnn_dual_pack; `p` may equal `z`. The bits of dnn_gemm(C, G, alpha 1, beta 1) over a
+/// copy of P, on up to `threads` threads (rows split), whatever the count.
+void dnn_dual_product(long rows, long m, const double *c, const double *g, const double *panels,
+                      const double *p, double *z, int threads);
+
 #endif
