@@ -176,15 +176,19 @@ func pairwiseSum(_ a: UnsafeBufferPointer<Double>, from start: Int, count n: Int
         for i in 0..<n { res += a[start + i] }
         return res
     } else if n <= 128 {
-        var r0 = a[start], r1 = a[start + 1], r2 = a[start + 2], r3 = a[start + 3]
-        var r4 = a[start + 4], r5 = a[start + 5], r6 = a[start + 6], r7 = a[start + 7]
+        // numpy's r[0] ... r[7] as the lanes of one vector: lane j sums a[start + j + 8t].
+        precondition(start >= 0 && start + n <= a.count, "pairwiseSum out of bounds")
+        let base = UnsafeRawPointer(a.baseAddress! + start)
+        func eight(_ i: Int) -> SIMD8<Double> {
+            base.loadUnaligned(fromByteOffset: i * MemoryLayout<Double>.stride, as: SIMD8<Double>.self)
+        }
+        var r = eight(0)
         var i = 8
         while i < n - (n % 8) {
-            r0 += a[start + i]; r1 += a[start + i + 1]; r2 += a[start + i + 2]; r3 += a[start + i + 3]
-            r4 += a[start + i + 4]; r5 += a[start + i + 5]; r6 += a[start + i + 6]; r7 += a[start + i + 7]
+            r += eight(i)
             i += 8
         }
-        var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        var res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
         while i < n { res += a[start + i]; i += 1 }
         return res
     } else {
