@@ -167,6 +167,9 @@ void dnn_gemm_threaded(int trans_a, int trans_b, long m, long n, long k, double 
                        double *c, long ldc, int threads) {
     if (m <= 0 || n <= 0) return;
     block_fn fn = chosen();
+    if (k > 0 && m * n * k < PACKED_THRESHOLD && fn == block_avx512
+        && dnn_gemm_rows(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == 0)
+        return;
     if (k > 0 && (trans_b || m * n * k >= PACKED_THRESHOLD)
         && dnn_gemm_packed(dnn_gemm_isa(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
                            beta, c, ldc, threads) == 0)

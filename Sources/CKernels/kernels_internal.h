@@ -42,11 +42,45 @@ static inline void dnn_store4(double *c, __m256d ab, double alpha, double beta, 
     _mm256_storeu_pd(c, s);
 }
 
+/// d[q * stride + j] = row[j][p + q] for q, j in 0 ..< 8: eight rows of a matrix read
+/// along, written as eight columns (a transpose of 8 x 8 doubles in registers).
+__attribute__((target("avx512f")))
+static inline void dnn_transpose8x8(const double *const row[8], long p, double *d, long stride) {
+    __m512d r0 = _mm512_loadu_pd(row[0] + p), r1 = _mm512_loadu_pd(row[1] + p);
+    __m512d r2 = _mm512_loadu_pd(row[2] + p), r3 = _mm512_loadu_pd(row[3] + p);
+    __m512d r4 = _mm512_loadu_pd(row[4] + p), r5 = _mm512_loadu_pd(row[5] + p);
+    __m512d r6 = _mm512_loadu_pd(row[6] + p), r7 = _mm512_loadu_pd(row[7] + p);
+    /// Pairs, then quads, then halves.
+    __m512d t0 = _mm512_unpacklo_pd(r0, r1), t1 = _mm512_unpackhi_pd(r0, r1);
+    __m512d t2 = _mm512_unpacklo_pd(r2, r3), t3 = _mm512_unpackhi_pd(r2, r3);
+    __m512d t4 = _mm512_unpacklo_pd(r4, r5), t5 = _mm512_unpackhi_pd(r4, r5);
+    __m512d t6 = _mm512_unpacklo_pd(r6, r7), t7 = _mm512_unpackhi_pd(r6, r7);
+    __m512d u0 = _mm512_shuffle_f64x2(t0, t2, 0x88), u1 = _mm512_shuffle_f64x2(t1, t3, 0x88);
+    __m512d u2 = _mm512_shuffle_f64x2(t0, t2, 0xDD), u3 = _mm512_shuffle_f64x2(t1, t3, 0xDD);
+    __m512d u4 = _mm512_shuffle_f64x2(t4, t6, 0x88), u5 = _mm512_shuffle_f64x2(t5, t7, 0x88);
+    __m512d u6 = _mm512_shuffle_f64x2(t4, t6, 0xDD), u7 = _mm512_shuffle_f64x2(t5, t7, 0xDD);
+    _mm512_store_pd(d + 0 * stride, _mm512_shuffle_f64x2(u0, u4, 0x88));
+    _mm512_store_pd(d + 1 * stride, _mm512_shuffle_f64x2(u1, u5, 0x88));
+    _mm512_store_pd(d + 2 * stride, _mm512_shuffle_f64x2(u2, u6, 0x88));
+    _mm512_store_pd(d + 3 * stride, _mm512_shuffle_f64x2(u3, u7, 0x88));
+    _mm512_store_pd(d + 4 * stride, _mm512_shuffle_f64x2(u0, u4, 0xDD));
+    _mm512_store_pd(d + 5 * stride, _mm512_shuffle_f64x2(u1, u5, 0xDD));
+    _mm512_store_pd(d + 6 * stride, _mm512_shuffle_f64x2(u2, u6, 0xDD));
+    _mm512_store_pd(d + 7 * stride, _mm512_shuffle_f64x2(u3, u7, 0xDD));
+}
+
 /// dnn_gemm's product through packed blocks on `threads` threads, with the micro-kernel
 /// of `isa` ("avx512f", "avx2" or "scalar"); the same result, element for element.
 /// Returns 0, or -1 when its buffers could not be allocated (C untouched).
 int dnn_gemm_packed(const char *isa, int trans_a, int trans_b, long m, long n, long k,
                     double alpha, const double *a, long lda, const double *b, long ldb,
                     double beta, double *c, long ldc, int threads);
+
+/// dnn_gemm's product on this thread with rows of op(A) read in place against 24 columns
+/// of op(B) at a time (rows.c): for the products below the packed path's threshold.
+/// Returns 0, or -1 when the processor lacks AVX-512 (C untouched).
+int dnn_gemm_rows(int trans_a, int trans_b, long m, long n, long k, double alpha,
+                  const double *a, long lda, const double *b, long ldb, double beta,
+                  double *c, long ldc);
 
 #endif

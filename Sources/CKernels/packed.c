@@ -36,33 +36,6 @@ typedef struct {
     long xi, xp;
 } operand;
 
-// d[q * stride + j] = row[j][p + q] for q, j in 0 ..< 8: eight rows of a matrix read
-// along, written as eight columns (a transpose of 8 x 8 doubles in registers).
-__attribute__((target("avx512f")))
-static inline void transpose8x8(const double *const row[8], long p, double *d, long stride) {
-    __m512d r0 = _mm512_loadu_pd(row[0] + p), r1 = _mm512_loadu_pd(row[1] + p);
-    __m512d r2 = _mm512_loadu_pd(row[2] + p), r3 = _mm512_loadu_pd(row[3] + p);
-    __m512d r4 = _mm512_loadu_pd(row[4] + p), r5 = _mm512_loadu_pd(row[5] + p);
-    __m512d r6 = _mm512_loadu_pd(row[6] + p), r7 = _mm512_loadu_pd(row[7] + p);
-    // Pairs, then quads, then halves.
-    __m512d t0 = _mm512_unpacklo_pd(r0, r1), t1 = _mm512_unpackhi_pd(r0, r1);
-    __m512d t2 = _mm512_unpacklo_pd(r2, r3), t3 = _mm512_unpackhi_pd(r2, r3);
-    __m512d t4 = _mm512_unpacklo_pd(r4, r5), t5 = _mm512_unpackhi_pd(r4, r5);
-    __m512d t6 = _mm512_unpacklo_pd(r6, r7), t7 = _mm512_unpackhi_pd(r6, r7);
-    __m512d u0 = _mm512_shuffle_f64x2(t0, t2, 0x88), u1 = _mm512_shuffle_f64x2(t1, t3, 0x88);
-    __m512d u2 = _mm512_shuffle_f64x2(t0, t2, 0xDD), u3 = _mm512_shuffle_f64x2(t1, t3, 0xDD);
-    __m512d u4 = _mm512_shuffle_f64x2(t4, t6, 0x88), u5 = _mm512_shuffle_f64x2(t5, t7, 0x88);
-    __m512d u6 = _mm512_shuffle_f64x2(t4, t6, 0xDD), u7 = _mm512_shuffle_f64x2(t5, t7, 0xDD);
-    _mm512_store_pd(d + 0 * stride, _mm512_shuffle_f64x2(u0, u4, 0x88));
-    _mm512_store_pd(d + 1 * stride, _mm512_shuffle_f64x2(u1, u5, 0x88));
-    _mm512_store_pd(d + 2 * stride, _mm512_shuffle_f64x2(u2, u6, 0x88));
-    _mm512_store_pd(d + 3 * stride, _mm512_shuffle_f64x2(u3, u7, 0x88));
-    _mm512_store_pd(d + 4 * stride, _mm512_shuffle_f64x2(u0, u4, 0xDD));
-    _mm512_store_pd(d + 5 * stride, _mm512_shuffle_f64x2(u1, u5, 0xDD));
-    _mm512_store_pd(d + 6 * stride, _mm512_shuffle_f64x2(u2, u6, 0xDD));
-    _mm512_store_pd(d + 7 * stride, _mm512_shuffle_f64x2(u3, u7, 0xDD));
-}
-
 // Packs rows i0 ..< i0 + mc, columns p0 ..< p0 + kc of op(A) into strips of MR rows:
 // strip s holds, for each p in order, the MR elements of rows s*MR ..< s*MR + MR
 // (zeros past the last row).
@@ -97,7 +70,7 @@ static void pack_a_avx512(operand a, long i0, long mc, long p0, long kc, double 
             const double *row[8];
             for (int r = 0; r < 8; r++) row[r] = a.x + (i0 + s + r) * a.xi + p0;
             long p = 0;
-            for (; p + 8 <= kc; p += 8) transpose8x8(row, p, o + p * MR, MR);
+            for (; p + 8 <= kc; p += 8) dnn_transpose8x8(row, p, o + p * MR, MR);
             for (; p < kc; p++)
                 for (int r = 0; r < 8; r++) o[p * MR + r] = row[r][p];
         } else if (a.xi == 1) {
@@ -165,7 +138,7 @@ static void pack_b_avx512(operand b, long p0, long kc, long j0, long nc, double 
             long p = 0;
             if (width >= 8) {
                 for (; p + 8 <= kc; p += 8) {
-                    transpose8x8(col, p, o + p * NR + g, NR);
+                    dnn_transpose8x8(col, p, o + p * NR + g, NR);
                 }
             }
             for (; p < kc; p++)

@@ -1,0 +1,225 @@
+// The small products and the dual engine's product, on AVX-512: rows of op(A) read in
+// place, one broadcast per element, against 24 columns of op(B) at a time.
+//
+// The arithmetic is kernels.c's: per element of C, per block of KC along k in order,
+// ab = 0; ab = ab + a(i,p) * b(p,j) in order; then the block's combination. Only the
+// visiting order differs, which no element depends on.
+//
+// * dnn_gemm_rows, the products below the packed path's threshold (the deeper layers of
+//   a network): op(B) is read in place when it runs along rows, else 24 of its columns
+//   at a time are turned into rows (8 x 8 in registers) into a buffer of this thread.
+//   Tiles of 1 to 8 rows each have their own unrolled code.
+// * dnn_dual_product, Z_1 = P + C G: G is the same for every iteration and every run on
+//   the same data, so it is laid out once (dnn_dual_pack) as the tiles read it: for each
+//   block of KC rows of G, strips of 24 columns, each p-major, zeros past the last
+//   column. Per iteration C is read from its rows and P added as the tile is stored
+//   (dnn_gemm(C, G, alpha 1, beta 1) over a copy of P gives 1 * p + 1 * ab = p + ab on the
+//   first block, z + 1 * ab after: the same bits). Each row of Z depends only on its row
+//   of C, so the runs of a batch stacked into one product get their own rows.
+#include "kernels.h"
+#include "kernels_internal.h"
+#include <pthread.h>
+#include <string.h>
+#include <immintrin.h>
+
+enum { ROWS_MR = 8, ROWS_NR = 24 };
+
+// How a tile is stored: C = combine(C, ab) as dnn_store8 does, or Z = src + ab.
+enum { STORE_GEMM, STORE_ADD };
+
+typedef struct {
+    double alpha, beta;
+    int first;
+    const double *src;  // STORE_ADD: the tile's addend (P, or Z itself), leading dimension ldc
+} tile_store;
+
+// Rows 0 ..< R of a tile (R, mode and padded constants where inlined) over kc along k and
+// `cols` <= 24 columns: a(r, p) = a[r * ai + p * ap], b(p, j) = b[p * bstep + j]; `padded`:
+// b is 64-byte aligned, bstep 24, and zero past `cols`.
+__attribute__((target("avx512f"), always_inline))
+static inline void tile_avx512(int R, int mode, int padded, long kc, const double *a, long ai, long ap,
+                               const double *b, long bstep, long cols, double *c, long ldc,
+                               tile_store st) {
+    __m512d acc[ROWS_MR][3];
+    __mmask8 m0 = dnn_mask8(cols), m1 = dnn_mask8(cols - 8), m2 = dnn_mask8(cols - 16);
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < 3; v++) acc[r][v] = _mm512_setzero_pd();
+    for (long p = 0; p < kc; p++, b += bstep, a += ap) {
+        // A strip laid out 24 wide (aligned, zeros past the last column) is read whole.
+        __m512d b0 = padded ? _mm512_load_pd(b) : _mm512_maskz_loadu_pd(m0, b);
+        __m512d b1 = padded ? _mm512_load_pd(b + 8) : _mm512_maskz_loadu_pd(m1, b + 8);
+        __m512d b2 = padded ? _mm512_load_pd(b + 16) : _mm512_maskz_loadu_pd(m2, b + 16);
+        for (int r = 0; r < R; r++) {
+            __m512d x = _mm512_set1_pd(a[r * ai]);
+            acc[r][0] = _mm512_add_pd(acc[r][0], _mm512_mul_pd(x, b0));
+            acc[r][1] = _mm512_add_pd(acc[r][1], _mm512_mul_pd(x, b1));
+            acc[r][2] = _mm512_add_pd(acc[r][2], _mm512_mul_pd(x, b2));
+        }
+    }
+    __mmask8 mask[3] = { m0, m1, m2 };
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < 3; v++) {
+            if (!mask[v]) continue;
+            double *cr = c + r * ldc + v * 8;
+            if (mode == STORE_ADD) {
+                __m512d s = _mm512_maskz_loadu_pd(mask[v], st.src + r * ldc + v * 8);
+                _mm512_mask_storeu_pd(cr, mask[v], _mm512_add_pd(s, acc[r][v]));
+            } else {
+                dnn_store8(cr, mask[v], acc[r][v], st.alpha, st.beta, st.first);
+            }
+        }
+}
+
+#define TILE_CASES(mode, padded)                                                                 \
+    switch (rows) {                                                                        \
+    case 8: tile_avx512(8, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 7: tile_avx512(7, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 6: tile_avx512(6, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 5: tile_avx512(5, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 4: tile_avx512(4, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 3: tile_avx512(3, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 2: tile_avx512(2, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 1: tile_avx512(1, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    }
+
+__attribute__((target("avx512f")))
+static void tile_gemm(int rows, long kc, const double *a, long ai, long ap, const double *b,
+                      long bstep, long cols, double *c, long ldc, tile_store st) {
+    TILE_CASES(STORE_GEMM, 0)
+}
+
+__attribute__((target("avx512f")))
+static void tile_gemm_padded(int rows, long kc, const double *a, long ai, long ap, const double *b,
+                             long bstep, long cols, double *c, long ldc, tile_store st) {
+    TILE_CASES(STORE_GEMM, 1)
+}
+
+__attribute__((target("avx512f")))
+static void tile_add(int rows, long kc, const double *a, long ai, long ap, const double *b,
+                     long bstep, long cols, double *c, long ldc, tile_store st) {
+    TILE_CASES(STORE_ADD, 1)
+}
+
+// Zeros, read in place of the columns past op(B)'s last when 8 are turned at once.
+static const double zeros[KC] __attribute__((aligned(64)));
+
+// out[p * 24 + j] = b(p0 + p, j0 + j) for p < kc, j < 24, where b(p, j) = x[j * ldb + p]
+// (op(B) = B^T): zeros past column n.
+__attribute__((target("avx512f")))
+static void turn_strip(const double *x, long ldb, long n, long p0, long kc, long j0, double *out) {
+    for (long g = 0; g < ROWS_NR; g += 8) {
+        const double *row[8];
+        for (int j = 0; j < 8; j++)
+            row[j] = j0 + g + j < n ? x + (j0 + g + j) * ldb + p0 : zeros;
+        long p = 0;
+        for (; p + 8 <= kc; p += 8) dnn_transpose8x8(row, p, out + p * ROWS_NR + g, ROWS_NR);
+        for (; p < kc; p++)
+            for (int j = 0; j < 8; j++) out[p * ROWS_NR + g + j] = row[j][p];
+    }
+}
+
+int dnn_gemm_rows(int trans_a, int trans_b, long m, long n, long k, double alpha,
+                  const double *a, long lda, const double *b, long ldb, double beta,
+                  double *c, long ldc) {
+    if (strcmp(dnn_gemm_isa(), "avx512f") != 0) return -1;
+    static _Thread_local double strip[KC * ROWS_NR] __attribute__((aligned(64)));
+    long ai = trans_a ? 1 : lda, ap = trans_a ? lda : 1;
+    for (long p0 = 0; p0 < k; p0 += KC) {
+        long kc = k - p0 < KC ? k - p0 : KC;
+        tile_store st = { alpha, beta, p0 == 0, 0 };
+        for (long j = 0; j < n; j += ROWS_NR) {
+            long cols = n - j < ROWS_NR ? n - j : ROWS_NR;
+            const double *bs;
+            long bstep;
+            if (trans_b) {
+                turn_strip(b, ldb, n, p0, kc, j, strip);
+                bs = strip;
+                bstep = ROWS_NR;
+            } else {
+                bs = b + p0 * ldb + j;
+                bstep = ldb;
+            }
+            for (long i = 0; i < m; i += ROWS_MR) {
+                int rows = m - i < ROWS_MR ? (int)(m - i) : ROWS_MR;
+                (trans_b ? tile_gemm_padded : tile_gemm)(rows, kc, a + i * ai + p0 * ap, ai, ap, bs, bstep,
+                                                         cols, c + i * ldc + j, ldc, st);
+            }
+        }
+    }
+    return 0;
+}
+
+long dnn_dual_panel_size(long m) {
+    return m * ((m + ROWS_NR - 1) / ROWS_NR * ROWS_NR);
+}
+
+void dnn_dual_pack(long m, const double *g, double *panels) {
+    long width = (m + ROWS_NR - 1) / ROWS_NR * ROWS_NR;
+    for (long p0 = 0; p0 < m; p0 += KC) {
+        long kc = m - p0 < KC ? m - p0 : KC;
+        double *block = panels + p0 * width;
+        for (long s = 0; s < width; s += ROWS_NR) {
+            double *out = block + s * kc;
+            for (long p = 0; p < kc; p++)
+                for (long j = 0; j < ROWS_NR; j++)
+                    out[p * ROWS_NR + j] = s + j < m ? g[(p0 + p) * m + s + j] : 0;
+        }
+    }
+}
+
+typedef struct {
+    long i0, i1, m;
+    const double *c, *panels, *p;
+    double *z;
+} dual_part;
+
+// Rows i0 ..< i1 of Z: for each block along k, each strip of columns, each tile of rows.
+__attribute__((target("avx512f")))
+static void *dual_rows(void *arg) {
+    const dual_part *t = arg;
+    long m = t->m, width = (m + ROWS_NR - 1) / ROWS_NR * ROWS_NR;
+    for (long p0 = 0; p0 < m; p0 += KC) {
+        long kc = m - p0 < KC ? m - p0 : KC;
+        const double *block = t->panels + p0 * width;
+        for (long s = 0; s < m; s += ROWS_NR) {
+            long cols = m - s < ROWS_NR ? m - s : ROWS_NR;
+            for (long i = t->i0; i < t->i1; i += ROWS_MR) {
+                int rows = t->i1 - i < ROWS_MR ? (int)(t->i1 - i) : ROWS_MR;
+                tile_store st = { 1, 1, p0 == 0, (p0 == 0 ? t->p : t->z) + i * m + s };
+                tile_add(rows, kc, t->c + i * m + p0, m, 1, block + s * kc, ROWS_NR, cols,
+                         t->z + i * m + s, m, st);
+            }
+        }
+    }
+    return 0;
+}
+
+void dnn_dual_product(long rows, long m, const double *c, const double *g, const double *panels,
+                      const double *p, double *z, int threads) {
+    if (rows <= 0 || m <= 0) return;
+    if (strcmp(dnn_gemm_isa(), "avx512f") != 0) {
+        // The other paths: dnn_gemm over a copy of P, the same bits.
+        if (z != p) memmove(z, p, sizeof(double) * (size_t)rows * (size_t)m);
+        dnn_gemm_threaded(0, 0, rows, m, m, 1, c, m, g, m, 1, z, m, threads);
+        return;
+    }
+    enum { MAX_THREADS = 64 };
+    long units = (rows + ROWS_MR - 1) / ROWS_MR;
+    if (threads < 1) threads = 1;
+    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    if (threads > units) threads = (int)units;
+    dual_part parts[MAX_THREADS];
+    pthread_t ids[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int t = 0; t < threads; t++) {
+        long lo = units * t / threads * ROWS_MR, hi = units * (t + 1) / threads * ROWS_MR;
+        parts[t] = (dual_part){ lo, hi < rows ? hi : rows, m, c, panels, p, z };
+    }
+    for (int t = 1; t < threads; t++)
+        started[t] = pthread_create(&ids[t], 0, dual_rows, &parts[t]) == 0;
+    dual_rows(&parts[0]);
+    for (int t = 1; t < threads; t++) {
+        if (started[t]) pthread_join(ids[t], 0);
+        else dual_rows(&parts[t]);
+    }
+}
