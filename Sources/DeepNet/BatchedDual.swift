@@ -77,7 +77,8 @@ public func trainBatch(
                 member: i, options: members[i].options,
                 engine: .stacked(
                     basis: basis, Y: Y, parameters: members[i].initial,
-                    hidden: members[i].options.hidden, output: members[i].options.output))
+                    hidden: members[i].options.hidden, output: members[i].options.output),
+                history: CostHistory(options: members[i].options))
         })
     }
     var finished = [[StackedGroup.Finished]](repeating: [], count: groups.count)
@@ -132,8 +133,7 @@ private struct StackedGroup {
         let member: Int
         let options: TrainingOptions
         var engine: Engine
-        var costs: [CostRecord] = []
-        var lastFinite: Double?
+        var history: CostHistory
     }
 
     /// A run that left the group, and how.
@@ -186,7 +186,7 @@ private struct StackedGroup {
             // iterations) only compute their final cost, as `train` does after its loop.
             if runs.contains(where: { step < $0.options.iterations }), let shouldStop, shouldStop() {
                 for run in runs where step < run.options.iterations {
-                    finished.append(Finished(member: run.member, ending: .failed(.cancelled(iteration: step, costs: run.costs))))
+                    finished.append(Finished(member: run.member, ending: .failed(.cancelled(iteration: step, costs: run.history.records))))
                 }
                 leave(where: { step < $0.options.iterations })
                 if runs.isEmpty { break }
@@ -198,29 +198,28 @@ private struct StackedGroup {
                 let width = runs[k].engine.firstLayerWidth
                 let range = (offset * m)..<((offset + width) * m)
                 offset += width
+                let final = step == runs[k].options.iterations
+                let costWanted = final || runs[k].history.isRecorded(step)
                 let cost = Z.withUnsafeMutableBufferPointer { z in
-                    runs[k].engine.forward(stackedZ1: UnsafeMutableBufferPointer(rebasing: z[range]))
+                    runs[k].engine.forward(stackedZ1: UnsafeMutableBufferPointer(rebasing: z[range]), costWanted: costWanted)
                 }
                 let run = runs[k]
-                if step == run.options.iterations {
+                if final {
                     finished.append(Finished(member: run.member, ending: .completed(
-                        run.engine, C: Array(C[range]), costs: run.costs, finalCost: cost)))
+                        run.engine, C: Array(C[range]), costs: run.history.records, finalCost: cost!)))
                     leaving.insert(run.member)
                     continue
                 }
-                guard cost.isFinite else {
-                    finished.append(Finished(member: run.member, ending: .failed(.nonFiniteCost(
-                        iteration: step, cost: cost, lastFiniteCost: run.lastFinite, costs: run.costs))))
+                if let error = runs[k].history.note(iteration: step, cost: cost, engine: run.engine) {
+                    finished.append(Finished(member: run.member, ending: .failed(error)))
                     leaving.insert(run.member)
                     continue
                 }
-                runs[k].lastFinite = cost
-                if step % run.options.recordEvery == 0 { runs[k].costs.append(CostRecord(iteration: step, cost: cost)) }
                 C.withUnsafeMutableBufferPointer { c in
                     runs[k].engine.backwardAndUpdate(
                         learningRate: run.options.learningRate, stackedC: UnsafeMutableBufferPointer(rebasing: c[range]))
                 }
-                progress?(run.member, TrainingProgress(completed: step + 1, iterations: run.options.iterations, cost: cost))
+                progress?(run.member, runs[k].history.progress(completed: step + 1))
             }
             if !leaving.isEmpty { leave(where: { leaving.contains($0.member) }) }
             step += 1

@@ -45,6 +45,10 @@ struct Engine {
     private var dW: [Matrix]
     private var db: [Matrix]
     private var costTerms: [Double]
+    /// AL of the last forward whose cost was not computed, (1, m).
+    private var keptOutput: [Double]
+    /// Every label is 0 or 1 (see `outputGivesFiniteCost`).
+    private let labelsAreBinary: Bool
 
     init(first: FirstLayer, Y: Matrix, parameters: Parameters, hidden: Activation, output: Activation) {
         self.first = first
@@ -68,6 +72,8 @@ struct Engine {
         }
         db = b
         costTerms = [Double](repeating: 0, count: m)
+        keptOutput = costTerms
+        labelsAreBinary = Y.storage.allSatisfy { $0 == 0 || $0 == 1 }
     }
 
     /// The primal engine over X.
@@ -124,8 +130,10 @@ struct Engine {
         return Parameters(weights: weights, biases: b)
     }
 
-    /// Forward propagation with the current parameters; returns the cost J.
-    mutating func forward() -> Double {
+    /// Forward propagation with the current parameters; returns the cost J when
+    /// `costWanted`, or when J is not finite. Otherwise J is finite (see
+    /// `outputGivesFiniteCost`) and not computed: nil, and the output is kept for `keptCost()`.
+    mutating func forward(costWanted: Bool = true) -> Double? {
         switch first {
         case .primal(let X):
             Matrix.gemm(W[0], X, into: &A[0])
@@ -141,30 +149,59 @@ struct Engine {
         case .stacked:
             preconditionFailure("a batch's run: use forward(stackedZ1:)")
         }
-        return forwardFromZ1()
+        return forwardFromZ1(costWanted: costWanted)
     }
 
     /// Forward propagation of a batch's run: `z1`, (n_1, m), holds this run's rows of the
     /// batch's product P + C G, which is Z_1 before its bias; they are refilled with P for
-    /// the batch's next product. Returns the cost J.
-    mutating func forward(stackedZ1 z1: UnsafeMutableBufferPointer<Double>) -> Double {
+    /// the batch's next product. Returns the cost J as `forward(costWanted:)` does.
+    mutating func forward(stackedZ1 z1: UnsafeMutableBufferPointer<Double>, costWanted: Bool = true) -> Double? {
         guard case .stacked(_, let P) = first else { preconditionFailure("not a batch's run") }
         A[0].storage.withUnsafeMutableBufferPointer { z in
             _ = z.update(fromContentsOf: UnsafeBufferPointer(z1))
         }
         P.storage.withUnsafeBufferPointer { p in _ = z1.update(fromContentsOf: p) }
-        return forwardFromZ1()
+        return forwardFromZ1(costWanted: costWanted)
     }
 
-    /// Forward from Z_1 = W_1 X (before its bias) through the cost.
-    private mutating func forwardFromZ1() -> Double {
+    /// Forward from Z_1 = W_1 X (before its bias) through the cost, when wanted or not
+    /// known to be finite.
+    private mutating func forwardFromZ1(costWanted: Bool) -> Double? {
         let L = W.count
         addBiasAndActivate(layer: 0, activation: L == 1 ? outputActivation : hidden)
         for l in 1..<L {
             Matrix.gemm(W[l], A[l - 1], into: &A[l])
             addBiasAndActivate(layer: l, activation: l == L - 1 ? outputActivation : hidden)
         }
-        return cost()
+        if costWanted || !outputGivesFiniteCost() { return cost() }
+        keptOutput.withUnsafeMutableBufferPointer { kept in
+            A[L - 1].storage.withUnsafeBufferPointer { a in _ = kept.update(fromContentsOf: a) }
+        }
+        return nil
+    }
+
+    /// Whether J of the current output is finite, without a logarithm: with every label 0
+    /// or 1, J is finite exactly when every a of AL lies strictly between 0 and 1 (then
+    /// log a and log(1 - a) are finite, as 1 - a >= 2^-53, and so is their sum over m
+    /// examples; a = 0, a = 1, a NaN or a outside [0, 1] makes a term -inf or NaN).
+    /// Always false with other labels, so that J is computed.
+    private func outputGivesFiniteCost() -> Bool {
+        guard labelsAreBinary else { return false }
+        return A[A.count - 1].storage.withUnsafeBufferPointer { a in
+            var outside = false
+            for x in a { outside = outside || !(x > 0 && x < 1) }
+            return !outside
+        }
+    }
+
+    /// J of the output the last `forward` kept instead of computing its cost.
+    func keptCost() -> Double {
+        var terms = [Double](repeating: 0, count: keptOutput.count)
+        return keptOutput.withUnsafeBufferPointer { a in
+            Y.storage.withUnsafeBufferPointer { y in
+                terms.withUnsafeMutableBufferPointer { t in crossEntropy(a, y, scratch: t) }
+            }
+        }
     }
 
     /// Backward propagation from the last forward, then the gradient-descent update.

@@ -36,7 +36,8 @@ public struct TrainingProgress: Sendable {
     /// Iterations completed so far, 1 ... iterations.
     public var completed: Int
     public var iterations: Int
-    /// The cost computed in the last completed iteration (before its update).
+    /// The cost last recorded (of the last iteration that is a multiple of recordEvery,
+    /// before its update): the other iterations' costs are not computed.
     public var cost: Double
 }
 
@@ -109,23 +110,58 @@ public func train(
             basis: dualBasis ?? DualBasis(X), Y: Y, parameters: initial,
             hidden: options.hidden, output: options.output)
     }
-    var costs: [CostRecord] = []
-    costs.reserveCapacity(options.iterations / options.recordEvery + 1)
-    var lastFinite: Double?
+    var history = CostHistory(options: options)
     for i in 0..<options.iterations {
         if let shouldStop, shouldStop() {
-            throw TrainingError.cancelled(iteration: i, costs: costs)
+            throw TrainingError.cancelled(iteration: i, costs: history.records)
         }
-        let cost = engine.forward()
-        guard cost.isFinite else {
-            throw TrainingError.nonFiniteCost(iteration: i, cost: cost, lastFiniteCost: lastFinite, costs: costs)
-        }
-        lastFinite = cost
-        if i % options.recordEvery == 0 { costs.append(CostRecord(iteration: i, cost: cost)) }
+        let cost = engine.forward(costWanted: history.isRecorded(i))
+        if let error = history.note(iteration: i, cost: cost, engine: engine) { throw error }
         engine.backwardAndUpdate(learningRate: options.learningRate)
-        progress?(TrainingProgress(completed: i + 1, iterations: options.iterations, cost: cost))
+        progress?(history.progress(completed: i + 1))
     }
-    let finalCost = engine.forward()
+    let finalCost = engine.forward()!
     return TrainingResult(
-        parameters: engine.parameters(), costs: costs, finalCost: finalCost, finalOutput: engine.output)
+        parameters: engine.parameters(), costs: history.records, finalCost: finalCost, finalOutput: engine.output)
+}
+
+/// The costs of one training as its loop meets them. Only the recorded iterations'
+/// costs are computed (the course computes every one and prints every 100th); the
+/// others are only checked to be finite (`Engine.forward(costWanted:)`), and the last
+/// finite one is computed from the engine's kept output when a later cost is not.
+struct CostHistory {
+    let options: TrainingOptions
+    /// The recorded costs, in order.
+    private(set) var records: [CostRecord] = []
+    /// The cost of the last iteration, when it was computed; nil when it was only found
+    /// finite (the engine kept its output) or before the first iteration.
+    private var last: Double?
+
+    init(options: TrainingOptions) {
+        self.options = options
+        records.reserveCapacity(options.iterations / options.recordEvery + 1)
+    }
+
+    func isRecorded(_ iteration: Int) -> Bool { iteration % options.recordEvery == 0 }
+
+    /// After the forward of `iteration`, whose cost is `cost` (nil: finite, not
+    /// computed): the error that ends training when it is not finite.
+    mutating func note(iteration: Int, cost: Double?, engine: Engine) -> TrainingError? {
+        guard let cost else {
+            last = nil
+            return nil
+        }
+        guard cost.isFinite else {
+            let lastFinite = iteration == 0 ? nil : last ?? engine.keptCost()
+            return .nonFiniteCost(iteration: iteration, cost: cost, lastFiniteCost: lastFinite, costs: records)
+        }
+        last = cost
+        if isRecorded(iteration) { records.append(CostRecord(iteration: iteration, cost: cost)) }
+        return nil
+    }
+
+    /// Where training is after `completed` iterations, with the cost last recorded.
+    func progress(completed: Int) -> TrainingProgress {
+        TrainingProgress(completed: completed, iterations: options.iterations, cost: records.last?.cost ?? .nan)
+    }
 }

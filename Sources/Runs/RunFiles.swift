@@ -31,7 +31,9 @@ public enum RunFiles {
                 out.write(r == 0 ? "[" : ",\n    [")
                 for c in 0..<matrix.cols {
                     if c > 0 { out.write(", ") }
-                    out.write(shortestDecimal(matrix[r, c]))
+                    // shortestDecimal's digits (Double's description), written without a
+                    // String per number: a sink with _writeASCII takes them as bytes.
+                    matrix[r, c].write(to: &out)
                 }
                 out.write("]")
             }

@@ -101,6 +101,13 @@ public struct FileSink: TextOutputStream {
         if buffer.count >= Self.capacity { try? flush() }
     }
 
+    /// ASCII text as bytes: how numbers write themselves (`Double.write(to:)`) without
+    /// making a String each.
+    public mutating func _writeASCII(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.capacity { try? flush() }
+    }
+
     /// The size and SHA-256 of what was written out; call once, after the last `flush`.
     func written() -> WrittenFile {
         WrittenFile(bytes: digest.bytes, sha256: digest.hash.finalizeHex())

@@ -79,6 +79,46 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// Only recorded costs are computed; the others are only checked to be finite. A
+    /// non-finite cost is still caught at its iteration, with the same cost before it,
+    /// on both engines and in a batch, as when every cost is computed.
+    func testNonFiniteCostIsCaughtBetweenRecordedIterations() throws {
+        let (X, Y) = problem()
+        let p0 = initializeParametersDeep([50, 6, 1], initializer: .he, seed: 3)
+        // Diverges at iteration 4 (the test checks it is past 2): with recordEvery 5 only
+        // iteration 0 is recorded, and the last finite cost (iteration 3) is computed
+        // from the output the engine kept.
+        let rate = 5.0
+        for engine in [EngineKind.primal, .dual] {
+            let every = TrainingOptions(learningRate: rate, iterations: 200, recordEvery: 1, engine: engine)
+            var sparse = every
+            sparse.recordEvery = 5
+            guard case .nonFiniteCost(let i, let cost, let last, _)? = trainingError(X, Y, p0, every),
+                  case .nonFiniteCost(let j, let cost2, let last2, let costs2)? = trainingError(X, Y, p0, sparse)
+            else { return XCTFail("\(engine): no non-finite cost") }
+            XCTAssert(i > 2 && i < 5, "\(engine): diverged at \(i)")
+            XCTAssertEqual(j, i, "\(engine)")
+            XCTAssertEqual(cost2.isNaN, cost.isNaN, "\(engine)")
+            XCTAssertNotNil(last, "\(engine)")
+            XCTAssertEqual(last2?.bitPattern, last?.bitPattern, "\(engine): the last finite cost, computed afterwards")
+            XCTAssertEqual(costs2.map(\.iteration), [0], "\(engine)")
+        }
+        let batch = trainBatch(basis: DualBasis(X), Y: Y, members: [BatchMember(
+            initial: p0, options: TrainingOptions(learningRate: rate, iterations: 200, recordEvery: 5))])
+        let alone = trainingError(X, Y, p0, TrainingOptions(learningRate: rate, iterations: 200, recordEvery: 5, engine: .dual))
+        guard case .failure(let error) = batch[0] else { return XCTFail("the batch's run did not fail") }
+        XCTAssertEqual(String(describing: error), String(describing: alone!))
+    }
+
+    private func trainingError(_ X: Matrix, _ Y: Matrix, _ p0: Parameters, _ options: TrainingOptions) -> TrainingError? {
+        do {
+            _ = try train(X: X, Y: Y, initial: p0, options: options)
+            return nil
+        } catch {
+            return error as? TrainingError
+        }
+    }
+
     func testCancellationStopsBetweenIterations() {
         let (X, Y) = problem()
         let p0 = initializeParametersDeep([50, 6, 1], seed: 3)
