@@ -41,10 +41,12 @@ public struct BatchMember: Sendable {
 /// group's stack then closes up.
 ///
 /// Measured on this project's machine (the cat sweep, 100 runs of [12288, 20, 7, 5, 1],
-/// m = 209): with `dualProduct`'s kernel a run's own product already runs near the kernel's
-/// rate, and stacking 50 runs per thread cost 30% more CPU than one run per group (each
+/// m = 209, one thread): with `dualProduct`'s kernel (G laid out once, about 106 GFLOP/s
+/// on one run's 20 rows) a run's own product already runs near the kernel's rate, and
+/// stacking 3, 5 or 10 runs per product was level with one run per group (3.42-3.53 s for
+/// 1000 iterations of all 100); 50 runs per thread cost 30% more CPU earlier (each
 /// iteration then passes ~14 MB of per-run buffers through L3, where a run alone stays in
-/// L2); 2-8 runs per group were level with one. Hence the default of 64 rows.
+/// L2). Hence the default of 64 rows, and `dnn-run` trains the runs of a sweep one by one.
 ///
 /// - Parameters:
 ///   - basis: X, (n_x, m), and its Gram matrix, shared by every run.
