@@ -78,54 +78,65 @@ public struct WrittenFile: Codable, Equatable, Sendable {
 public struct FileSink: TextOutputStream {
     private let file: FileDescriptor
     private let path: String
-    private var buffer: [UInt8] = []
+    /// The bytes not yet written out, and the SHA-256 and count of those that were.
+    private let state: State
     private var failure: FileError?
     private static let capacity = 1 << 16
-    /// The SHA-256 and count of every byte written out so far.
-    private let digest = Digest()
 
-    private final class Digest {
+    /// A fixed buffer filled by copies (an Array's append checks its uniqueness and
+    /// capacity per call, which cost as much as formatting the numbers of parameters.json).
+    private final class State {
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: FileSink.capacity)
+        var count = 0
         var hash = SHA256()
-        var bytes = 0
+        var written = 0
+        deinit { buffer.deallocate() }
     }
 
     /// A sink writing to `file`; `path` names it in errors.
     public init(_ file: FileDescriptor, path: String) {
         self.file = file
         self.path = path
-        buffer.reserveCapacity(Self.capacity)
+        state = State()
     }
 
     public mutating func write(_ string: String) {
-        buffer.append(contentsOf: string.utf8)
-        if buffer.count >= Self.capacity { try? flush() }
+        var string = string
+        string.withUTF8 { _writeASCII($0) }
     }
 
-    /// ASCII text as bytes: how numbers write themselves (`Double.write(to:)`) without
-    /// making a String each.
+    /// Text as UTF-8 bytes (ASCII, as its name says, where the standard library calls it:
+    /// how numbers write themselves, `Double.write(to:)`, without making a String each).
     public mutating func _writeASCII(_ bytes: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= Self.capacity { try? flush() }
+        var rest = bytes
+        while !rest.isEmpty {
+            if state.count == Self.capacity { try? flush() }
+            let n = min(rest.count, Self.capacity - state.count)
+            (state.buffer.baseAddress! + state.count).update(from: rest.baseAddress!, count: n)
+            state.count += n
+            rest = UnsafeBufferPointer(rebasing: rest[n...])
+        }
     }
 
     /// The size and SHA-256 of what was written out; call once, after the last `flush`.
     func written() -> WrittenFile {
-        WrittenFile(bytes: digest.bytes, sha256: digest.hash.finalizeHex())
+        WrittenFile(bytes: state.written, sha256: state.hash.finalizeHex())
     }
 
     /// Writes the buffer out; throws the first error of any write so far.
     public mutating func flush() throws(FileError) {
-        buffer.withUnsafeBytes { digest.hash.update($0) }
-        digest.bytes += buffer.count
+        let pending = UnsafeBufferPointer(rebasing: state.buffer[..<state.count])
+        state.hash.update(UnsafeRawBufferPointer(pending))
+        state.written += pending.count
         if failure == nil {
             let file = self.file
             do {
-                _ = try FileError.attempt(path, "cannot write") { try file.writeAll(buffer) }
+                _ = try FileError.attempt(path, "cannot write") { try file.writeAll(pending) }
             } catch {
                 failure = error
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+        state.count = 0
         if let failure { throw failure }
     }
 }
