@@ -32,7 +32,7 @@ void dnn_dual_pack(long m, const double *g, double *panels);
 
 /// Z = P + C G, all (rows, m) row-major but G (m, m), with G also given as `panels` from
 /// dnn_dual_pack; `p` may equal `z`. The bits of dnn_gemm(C, G, alpha 1, beta 1) over a
-/// copy of P, on up to `threads` threads (rows split), whatever the count.
+/// copy of P, on up to `threads` threads (columns split), whatever the count.
 void dnn_dual_product(long rows, long m, const double *c, const double *g, const double *panels,
                       const double *p, double *z, int threads);
 
