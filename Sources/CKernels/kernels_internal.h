@@ -3,6 +3,8 @@
 #define DNNRUN_KERNELS_INTERNAL_H
 
 #include <immintrin.h>
+#include <pthread.h>
+#include <stddef.h>
 
 #pragma clang fp contract(off)
 #pragma STDC FP_CONTRACT OFF
@@ -67,6 +69,25 @@ static inline void dnn_transpose8x8(const double *const row[8], long p, double *
     _mm512_store_pd(d + 5 * stride, _mm512_shuffle_f64x2(u1, u5, 0xDD));
     _mm512_store_pd(d + 6 * stride, _mm512_shuffle_f64x2(u2, u6, 0xDD));
     _mm512_store_pd(d + 7 * stride, _mm512_shuffle_f64x2(u3, u7, 0xDD));
+}
+
+/// The most threads one product uses.
+enum { DNN_MAX_THREADS = 64 };
+
+/// Runs fn on each of `count` parts, parts[t] at (char *)parts + t * size: the first on
+/// this thread, the others on threads of their own, and returns when all are done (a part
+/// whose thread cannot start runs here, after this thread's own).
+static inline void dnn_run_parts(void *(*fn)(void *), void *parts, size_t size, int count) {
+    pthread_t ids[DNN_MAX_THREADS];
+    int started[DNN_MAX_THREADS] = {0};
+    char *part = parts;
+    for (int t = 1; t < count; t++)
+        started[t] = pthread_create(&ids[t], 0, fn, part + t * size) == 0;
+    fn(part);
+    for (int t = 1; t < count; t++) {
+        if (started[t]) pthread_join(ids[t], 0);
+        else fn(part + t * size);
+    }
 }
 
 /// dnn_gemm's product through packed blocks on `threads` threads, with the micro-kernel

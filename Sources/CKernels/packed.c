@@ -293,18 +293,15 @@ int dnn_gemm_packed(const char *isa, int trans_a, int trans_b, long m, long n, l
     operand ob = { b, trans_b ? 1 : ldb, trans_b ? ldb : 1 };
     micro_fn micro = micro_for(isa);
     int avx512 = !strcmp(isa, "avx512f");
-    enum { MAX_THREADS = 64 };
     if (threads < 1) threads = 1;
-    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    if (threads > DNN_MAX_THREADS) threads = DNN_MAX_THREADS;
     // Split the columns in strips of NR (or the rows in strips of MR when C has fewer
     // column strips than threads); no thread gets less than one strip.
     int by_columns = (n + NR - 1) / NR >= threads || (n + NR - 1) / NR >= (m + MR - 1) / MR;
     long unit = by_columns ? NR : MR, extent = by_columns ? n : m;
     long units = (extent + unit - 1) / unit;
     if (threads > units) threads = (int)units;
-    part parts[MAX_THREADS];
-    pthread_t ids[MAX_THREADS];
-    int started[MAX_THREADS] = {0};
+    part parts[DNN_MAX_THREADS];
     // Every buffer first: when one cannot be had, C is left untouched for the caller.
     // They are kept from call to call by the calling thread (page faults on fresh
     // buffers of this size cost more than a product of the cat model's first layer).
@@ -320,15 +317,6 @@ int dnn_gemm_packed(const char *isa, int trans_a, int trans_b, long m, long n, l
         if (by_columns) { parts[t].j0 = lo; parts[t].j1 = hi; }
         else { parts[t].i0 = lo; parts[t].i1 = hi; }
     }
-    if (ok) {
-        for (int t = 1; t < threads; t++)
-            started[t] = pthread_create(&ids[t], 0, run_part, &parts[t]) == 0;
-        // A part whose thread could not start runs here, after this thread's own.
-        run_part(&parts[0]);
-        for (int t = 1; t < threads; t++) {
-            if (started[t]) pthread_join(ids[t], 0);
-            else run_part(&parts[t]);
-        }
-    }
+    if (ok) dnn_run_parts(run_part, parts, sizeof(part), threads);
     return ok ? 0 : -1;
 }

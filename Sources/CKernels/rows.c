@@ -18,7 +18,6 @@
 //   of C, so the runs of a batch stacked into one product get their own rows.
 #include "kernels.h"
 #include "kernels_internal.h"
-#include <pthread.h>
 #include <string.h>
 #include <immintrin.h>
 
@@ -208,23 +207,14 @@ void dnn_dual_product(long rows, long m, const double *c, const double *g, const
     // Threads split the columns, in strips of 24: each reads only its part of G, which
     // for a large m is the product's whole memory traffic (splitting the rows instead
     // made every thread read all of G: 50% slower at m = 5000).
-    enum { MAX_THREADS = 64 };
     long units = (m + ROWS_NR - 1) / ROWS_NR;
     if (threads < 1) threads = 1;
-    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    if (threads > DNN_MAX_THREADS) threads = DNN_MAX_THREADS;
     if (threads > units) threads = (int)units;
-    dual_part parts[MAX_THREADS];
-    pthread_t ids[MAX_THREADS];
-    int started[MAX_THREADS] = {0};
+    dual_part parts[DNN_MAX_THREADS];
     for (int t = 0; t < threads; t++) {
         long lo = units * t / threads * ROWS_NR, hi = units * (t + 1) / threads * ROWS_NR;
         parts[t] = (dual_part){ rows, m, lo, hi < m ? hi : m, c, panels, p, z };
     }
-    for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&ids[t], 0, dual_rows, &parts[t]) == 0;
-    dual_rows(&parts[0]);
-    for (int t = 1; t < threads; t++) {
-        if (started[t]) pthread_join(ids[t], 0);
-        else dual_rows(&parts[t]);
-    }
+    dnn_run_parts(dual_rows, parts, sizeof(dual_part), threads);
 }
