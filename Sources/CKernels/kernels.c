@@ -152,8 +152,10 @@ const char *dnn_gemm_isa(void) {
     return fn == block_avx512 ? "avx512f" : fn == block_avx2 ? "avx2" : "scalar";
 }
 
-// Products of at least this many multiply-adds, and every product with a transposed B,
-// go through packed blocks (packed.c): below it, packing costs more than it saves.
+// Products of at least this many multiply-adds go through packed blocks (packed.c).
+// Below it, packing costs more than it saves: with AVX-512 they read their operands in
+// place (rows.c), otherwise they take block_fn here; a transposed B still goes through
+// packed blocks then (they turn it as they pack), or is copied whole when they cannot.
 enum { PACKED_THRESHOLD = 1 << 20 };
 
 void dnn_gemm(int trans_a, int trans_b, long m, long n, long k, double alpha,
