@@ -10,7 +10,7 @@
 //   at a time are turned into rows (8 x 8 in registers) into a buffer of this thread.
 //   Tiles of 1 to 8 rows each have their own unrolled code.
 // * dnn_dual_product, Z_1 = P + C G: G is the same for every iteration and every run on
-//   the same data, so it is laid out once (dnn_dual_pack) as the tiles read it: for each
+//   the same data, so it is laid out once (dnn_dual_pack_rows) as the tiles read it: for each
 //   block of KC rows of G, strips of 24 columns, each p-major, zeros past the last
 //   column. Per iteration C is read from its rows and P added as the tile is stored
 //   (dnn_gemm(C, G, alpha 1, beta 1) over a copy of P gives 1 * p + 1 * ab = p + ab on the
@@ -18,6 +18,7 @@
 //   of C, so the runs of a batch stacked into one product get their own rows.
 #include "kernels.h"
 #include "kernels_internal.h"
+#include <stdlib.h>
 #include <string.h>
 #include <immintrin.h>
 
@@ -152,18 +153,29 @@ long dnn_dual_panel_size(long m) {
     return m * ((m + ROWS_NR - 1) / ROWS_NR * ROWS_NR);
 }
 
-void dnn_dual_pack(long m, const double *g, double *panels) {
+// Where G(p, j) lives in the layout: block of KC rows p0, its strip of 24 columns s, row
+// p - p0 of the strip, column j - s.
+static inline long panel_index(long m, long p, long j) {
     long width = (m + ROWS_NR - 1) / ROWS_NR * ROWS_NR;
-    for (long p0 = 0; p0 < m; p0 += KC) {
-        long kc = m - p0 < KC ? m - p0 : KC;
-        double *block = panels + p0 * width;
-        for (long s = 0; s < width; s += ROWS_NR) {
-            double *out = block + s * kc;
-            for (long p = 0; p < kc; p++)
-                for (long j = 0; j < ROWS_NR; j++)
-                    out[p * ROWS_NR + j] = s + j < m ? g[(p0 + p) * m + s + j] : 0;
-        }
-    }
+    long p0 = p / KC * KC, kc = m - p0 < KC ? m - p0 : KC, s = j / ROWS_NR * ROWS_NR;
+    return p0 * width + s * kc + (p - p0) * ROWS_NR + (j - s);
+}
+
+void dnn_dual_pack_rows(long m, long r0, long r1, const double *rows, double *panels) {
+    // G is symmetric (G(p, j) and G(j, p) sum the same products in the same order), so
+    // row j of G, given here, is also its column j: the layout's entries (p, j) for every p.
+    long width = (m + ROWS_NR - 1) / ROWS_NR * ROWS_NR;
+    for (long j = r0; j < r1; j++)
+        for (long p = 0; p < m; p++) panels[panel_index(m, p, j)] = rows[(j - r0) * m + p];
+    // Columns past m (zeros) belong to the block of rows that ends at m.
+    if (r1 == m)
+        for (long j = m; j < width; j++)
+            for (long p = 0; p < m; p++) panels[panel_index(m, p, j)] = 0;
+}
+
+void dnn_dual_unpack(long m, const double *panels, double *g) {
+    for (long p = 0; p < m; p++)
+        for (long j = 0; j < m; j++) g[p * m + j] = panels[panel_index(m, p, j)];
 }
 
 typedef struct {
@@ -198,10 +210,19 @@ static void *dual_rows(void *arg) {
 void dnn_dual_product(long rows, long m, const double *c, const double *g, const double *panels,
                       const double *p, double *z, int threads) {
     if (rows <= 0 || m <= 0) return;
-    if (strcmp(dnn_gemm_isa(), "avx512f") != 0) {
-        // The other paths: dnn_gemm over a copy of P, the same bits.
+    if (!panels || strcmp(dnn_gemm_isa(), "avx512f") != 0) {
+        // The other paths: dnn_gemm over a copy of P, the same bits; G from the layout when
+        // the basis keeps only that (an instruction set chosen after it was made: tests).
+        double *unpacked = 0;
+        if (!g) {
+            unpacked = malloc(sizeof(double) * (size_t)m * (size_t)m);
+            if (!unpacked) abort();
+            dnn_dual_unpack(m, panels, unpacked);
+            g = unpacked;
+        }
         if (z != p) memmove(z, p, sizeof(double) * (size_t)rows * (size_t)m);
         dnn_gemm_threaded(0, 0, rows, m, m, 1, c, m, g, m, 1, z, m, threads);
+        free(unpacked);
         return;
     }
     // Threads split the columns, in strips of 24: each reads only its part of G, which

@@ -1,8 +1,8 @@
 import CKernels
 
 /// The dual engine's product Z_1 = P + C G, (n_1, m) = (n_1, m) + (n_1, m) (m, m),
-/// computed by DeepNet's own kernel (Sources/CKernels/dual.c) from G laid out once in
-/// `basis`, with P added as each tile is stored (`p` may be `z`).
+/// computed by DeepNet's own kernel (Sources/CKernels/rows.c) from G laid out once in
+/// `basis`, with P added as each tile is stored (`P` may be `Z`).
 ///
 /// Its arithmetic is fixed: every element is summed over k in order, in blocks of 256,
 /// with one rounding per multiply and per add, as BLIS's generic kernel sums it. So it
@@ -19,8 +19,8 @@ import CKernels
 func dualProduct(rows: Int, basis: DualBasis, C: UnsafePointer<Double>, P: UnsafePointer<Double>, Z: UnsafeMutablePointer<Double>) {
     let m = basis.X.cols
     let threads = rows * m * m < BLAS.parallelThreshold ? 1 : BLAS.threads
-    basis.gram.storage.withUnsafeBufferPointer { g in
-        dnn_dual_product(rows, m, C, g.baseAddress, basis.panels.assumingMemoryBound(to: Double.self), P, Z, Int32(threads))
+    basis.withOperands { g, panels in
+        dnn_dual_product(rows, m, C, g, panels, P, Z, Int32(threads))
     }
 }
 

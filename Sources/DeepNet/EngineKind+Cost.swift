@@ -37,8 +37,9 @@ extension EngineKind {
     /// dA_l is computed where dZ_l goes):
     ///
     ///     primal: 8 (4 sum_l n_l (n_{l-1} + 1) + 2 m sum_l n_l)
-    ///     dual:   primal + 8 (m^2 + m m' + 2 n_1 m)   (G = X^T X, G laid out for the
-    ///             kernel with m' = m rounded up to a multiple of 24, and P, C of layer 1)
+    ///     dual:   primal + 8 (m m' + b m + 2 n_1 m)   (G = X^T X, laid out for the kernel
+    ///             with m' = m rounded up to a multiple of 24; the b = `gramBlockRows(m)`
+    ///             rows of G computed at a time while laying it out; P, C of layer 1)
     ///
     /// Used to refuse, before allocating, a model the machine cannot hold, and to keep
     /// `auto` from choosing the dual engine when its Gram matrix would not fit.
@@ -49,8 +50,8 @@ extension EngineKind {
             parameters += Double(layerDims[l]) * Double(layerDims[l - 1] + 1)
             activations += Double(layerDims[l]) * Double(m)
         }
-        let padded = Double((m + 23) / 24 * 24)
-        let gram = self == .dual ? Double(m) * (Double(m) + padded) + 2 * Double(layerDims[1]) * Double(m) : 0
+        let padded = Double((m + 23) / 24 * 24), block = Double(DualBasis.gramBlockRows(m))
+        let gram = self == .dual ? Double(m) * (padded + block) + 2 * Double(layerDims[1]) * Double(m) : 0
         return 8 * (4 * parameters + 2 * activations + gram)
     }
 }

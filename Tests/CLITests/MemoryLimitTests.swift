@@ -98,8 +98,10 @@ final class MemoryLimitTests: XCTestCase {
         // A and dZ of 193 units over 60000 examples, and the parameters four times.
         XCTAssertEqual(primal, 8 * (4 * Double(128 * 785 + 64 * 129 + 65) + 2 * 193 * 60000))
         XCTAssertLessThan(primal, 1e9, "the primal engine needs well under 1 GB here")
-        // 60000 is a multiple of 24: the kernel's layout of G is as large as G.
-        XCTAssertEqual(dual - primal, 8 * (2 * 60000.0 * 60000 + 2 * 128 * 60000), "G, its layout, P and C")
+        // 60000 is a multiple of 24: the kernel's layout of G is as large as G; it is made
+        // 7512 rows of G at a time (an eighth of m, rounded up to 24).
+        let layout = 60000.0 * 60000, block = 7512.0 * 60000, pAndC = 2.0 * 128 * 60000
+        XCTAssertEqual(dual - primal, 8 * (layout + block + pAndC), "G's layout, a block of G, P and C")
     }
 
     func testAutoNeverPicksTheDualEngineWhenItsGramMatrixDoesNotFit() throws {

@@ -149,6 +149,34 @@ final class DualProductTests: XCTestCase {
         return Z
     }
 
+    /// The basis keeps G only as the kernel's layout on AVX-512, made a block of rows at a
+    /// time (from 1025 examples on): the G it gives back is X^T X, bit for bit, and a
+    /// basis made on one instruction set still serves a product on another.
+    func testTheLayoutOfGIsGExactly() {
+        let usual = dualProductInstructionSet
+        defer { _ = dnn_gemm_use_isa(usual) }
+        var rng = NumpyRandom(seed: 8)
+        for m in [2, 25, 209, 1100] {
+            let X = rng.randn(7, m)
+            var expected = Matrix(rows: m, cols: m)
+            Matrix.gemm(X, transposeA: true, X, into: &expected)
+            let basis = DualBasis(X)
+            XCTAssertEqual(basis.gram.storage.map(\.bitPattern), expected.storage.map(\.bitPattern), "m = \(m)")
+            let C = rng.randn(3, m), P = rng.randn(3, m)
+            for isa in ["scalar", "avx2", "avx512f"] where dnn_gemm_use_isa(isa) != 0 {
+                var Z = P
+                C.storage.withUnsafeBufferPointer { c in
+                    Z.storage.withUnsafeMutableBufferPointer { z in
+                        dualProduct(rows: 3, basis: basis, C: c.baseAddress!, P: z.baseAddress!, Z: z.baseAddress!)
+                    }
+                }
+                XCTAssertEqual(Z.storage.map(\.bitPattern), reference(C, expected, P).storage.map(\.bitPattern),
+                               "m = \(m) on \(isa), basis made on \(usual)")
+            }
+            _ = dnn_gemm_use_isa(usual)
+        }
+    }
+
     func testEveryElementIsSummedInOrderInBlocksOf256() {
         let usual = dualProductInstructionSet
         defer { _ = dnn_gemm_use_isa(usual) }

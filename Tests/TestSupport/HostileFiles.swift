@@ -115,7 +115,7 @@ public enum HostileFiles {
     /// A CSV with a header, `a,b,label`, and one row whose middle cell is `1\0 99`.
     public static func csvWithNUL(at path: String) {
         let text = "a,b,label\n3,4,0\n5,1\u{0} 99,1\n"
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        precondition(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)), "cannot write \(path)")
     }
 
     /// A CSV with a header and `rows` rows of `columns` columns (the last one the label),
@@ -124,7 +124,7 @@ public enum HostileFiles {
         var text = (0..<columns).map { "c\($0)" }.joined(separator: ",") + "\n"
         let row = String(repeating: "0,", count: columns - 1)
         for index in 0..<rows { text += row + "\(index % 2)\n" }
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        precondition(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)), "cannot write \(path)")
     }
 
     // MARK: Helpers

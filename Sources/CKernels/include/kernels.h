@@ -23,16 +23,22 @@ const char *dnn_gemm_isa(void);
 /// lacks it.
 int dnn_gemm_use_isa(const char *name);
 
-/// Doubles needed by dnn_dual_pack for an (m, m) G.
+/// Doubles of the layout of an (m, m) G that dnn_dual_product reads: m rows, m rounded up
+/// to a multiple of 24 columns.
 long dnn_dual_panel_size(long m);
 
-/// Lays G, (m, m) row-major, out for dnn_dual_product in `panels`
-/// (dnn_dual_panel_size(m) doubles, 64-byte aligned). Done once per G.
-void dnn_dual_pack(long m, const double *g, double *panels);
+/// Fills the layout's columns r0 ..< r1 (and, when r1 == m, its zero padding) from rows
+/// r0 ..< r1 of G, (r1 - r0, m) row-major: G is symmetric, so its rows are its columns.
+/// `panels`: dnn_dual_panel_size(m) doubles, 64-byte aligned.
+void dnn_dual_pack_rows(long m, long r0, long r1, const double *rows, double *panels);
 
-/// Z = P + C G, all (rows, m) row-major but G (m, m), with G also given as `panels` from
-/// dnn_dual_pack; `p` may equal `z`. The bits of dnn_gemm(C, G, alpha 1, beta 1) over a
-/// copy of P, on up to `threads` threads (columns split), whatever the count.
+/// G, (m, m) row-major, from its layout.
+void dnn_dual_unpack(long m, const double *panels, double *g);
+
+/// Z = P + C G, all (rows, m) row-major but G (m, m), given as `g` or as its layout
+/// `panels` (either may be null, not both; AVX-512 reads the layout); `p` may equal `z`.
+/// The bits of dnn_gemm(C, G, alpha 1, beta 1) over a copy of P, on up to `threads`
+/// threads (columns split), whatever the count.
 void dnn_dual_product(long rows, long m, const double *c, const double *g, const double *panels,
                       const double *p, double *z, int threads);
 
