@@ -680,6 +680,14 @@ def check(result):
     def each(values):
         return ", ".join(values) + (f"; {failed} failed" if failed else "")
 
+    def below_torch(target, key, fmt):
+        """Every dnn-run row's `key` below PyTorch's, or SKIP without a PyTorch row."""
+        if torch_row is None or torch_row["error"]:
+            skip(target, "no PyTorch row")
+        else:
+            add(target, not failed and all(r[key] < torch_row[key] for r in ran),
+                each(f"{r['name']} {fmt(r[key])}" for r in ran) + f" vs {fmt(torch_row[key])}")
+
     if reference["error"]:
         return [("MNIST-size: every target", "FAIL", "the numpy reference failed")]
     if not ran:
@@ -689,12 +697,7 @@ def check(result):
         not failed and all(reference["train_seconds"] / r["train_seconds"] >= TRAINING_SPEEDUP for r in ran),
         each(f"{r['name']} {r['train_seconds']:.2f} s, {reference['train_seconds'] / r['train_seconds']:.2f}x"
              for r in ran) + f" (numpy {reference['train_seconds']:.2f} s)")
-    target = "dnn-run training loop faster than PyTorch's"
-    if torch_row is None or torch_row["error"]:
-        skip(target, "no PyTorch row")
-    else:
-        add(target, not failed and all(r["train_seconds"] < torch_row["train_seconds"] for r in ran),
-            each(f"{r['name']} {r['train_seconds']:.2f} s" for r in ran) + f" vs {torch_row['train_seconds']:.2f} s")
+    below_torch("dnn-run training loop faster than PyTorch's", "train_seconds", lambda v: f"{v:.2f} s")
 
     fl = result["floors"]
     for key, what in (("floor_a_seconds", "(a): all FLOPs at the best 2000x2000 rate"),
@@ -711,12 +714,7 @@ def check(result):
         not failed and all(r["maxrss_mb"] <= RSS_FRACTION * reference["maxrss_mb"] for r in ran),
         each(f"{r['name']} {r['maxrss_mb']:.0f} MB" for r in ran)
         + f" vs {RSS_FRACTION} x {reference['maxrss_mb']:.0f} MB = {RSS_FRACTION * reference['maxrss_mb']:.0f} MB")
-    target = "dnn-run peak RSS below PyTorch's"
-    if torch_row is None or torch_row["error"]:
-        skip(target, "no PyTorch row")
-    else:
-        add(target, not failed and all(r["maxrss_mb"] < torch_row["maxrss_mb"] for r in ran),
-            each(f"{r['name']} {r['maxrss_mb']:.0f} MB" for r in ran) + f" vs {torch_row['maxrss_mb']:.0f} MB")
+    below_torch("dnn-run peak RSS below PyTorch's", "maxrss_mb", lambda v: f"{v:.0f} MB")
 
     compared = [r for r in rows[1:] if not r["error"]]
     add(f"every recorded cost within {COST_TOLERANCE:g} of numpy's",

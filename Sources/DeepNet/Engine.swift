@@ -196,12 +196,8 @@ struct Engine {
 
     /// J of the output the last `forward` kept instead of computing its cost.
     func keptCost() -> Double {
-        var terms = [Double](repeating: 0, count: keptOutput.count)
-        return keptOutput.withUnsafeBufferPointer { a in
-            Y.storage.withUnsafeBufferPointer { y in
-                terms.withUnsafeMutableBufferPointer { t in crossEntropy(a, y, scratch: t) }
-            }
-        }
+        var scratch = costTerms
+        return Engine.cost(of: keptOutput, Y, scratch: &scratch)
     }
 
     /// Backward propagation from the last forward, then the gradient-descent update.
@@ -274,10 +270,14 @@ struct Engine {
     }
 
     private mutating func cost() -> Double {
-        let L = A.count
-        return A[L - 1].storage.withUnsafeBufferPointer { a in
+        Engine.cost(of: A[A.count - 1].storage, Y, scratch: &costTerms)
+    }
+
+    /// J of an output AL, its m terms summed in `scratch`.
+    private static func cost(of output: [Double], _ Y: Matrix, scratch: inout [Double]) -> Double {
+        output.withUnsafeBufferPointer { a in
             Y.storage.withUnsafeBufferPointer { y in
-                costTerms.withUnsafeMutableBufferPointer { t in crossEntropy(a, y, scratch: t) }
+                scratch.withUnsafeMutableBufferPointer { t in crossEntropy(a, y, scratch: t) }
             }
         }
     }
