@@ -59,8 +59,8 @@ let package = Package(
         .target(name: "Runs", dependencies: ["Spec", "Data", "Support", "DeepNet"], swiftSettings: optimized),
         // Reports: summary, compare, verify, the plots' glue.
         .target(name: "Reports", dependencies: ["Runs", "Spec", "Data", "Support", "DeepNet", "CostPlot", "Images"]),
-        // CostPlot: the SVG renderer of cost curves (Foundation only).
-        .target(name: "CostPlot"),
+        // CostPlot: the SVG renderer of cost curves (numbers written through Support's formats).
+        .target(name: "CostPlot", dependencies: ["Support"]),
 
         // The command line.
         .executableTarget(

@@ -12,6 +12,7 @@
 // --alone K also trains the first K points one by one with `train` (the dual engine, as
 // `dnn-run --jobs 1` does) and checks that the batch's costs and parameters are theirs,
 // bit for bit. --json prints one JSON object instead of lines.
+import Foundation
 import CKernels
 import Data
 import DeepNet

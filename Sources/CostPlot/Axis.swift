@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One axis: its range in plotted units (log10 of the cost on a log axis), ticks and labels.
 struct Axis {

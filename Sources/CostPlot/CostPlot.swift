@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The cost history of one run (the `(iteration, cost)` pairs of its `costs.csv`), or of a
 /// group of runs: their mean cost, with a band of plus or minus one standard deviation.

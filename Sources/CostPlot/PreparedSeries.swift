@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One series as it is drawn: the points that can be drawn, in plotted units (log10 of the
 /// cost on a log axis), sorted by iteration, with the series' color and dash pattern.

@@ -1,11 +1,13 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Support
 
 // The pieces of SVG text every part of the plot writes: numbers, escaped text, lines.
 
 /// A coordinate with two decimals; never "NaN", "inf" or "-0.00".
 func coordinate(_ v: Double) -> String {
     guard v.isFinite else { return "0.00" }
-    let s = String(format: "%.2f", v)
+    let s = cFormat("%.2f", v)
     return s == "-0.00" ? "0.00" : s
 }
 

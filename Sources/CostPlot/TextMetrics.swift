@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Support
 
 /// Text width estimates; the SVG cannot measure its own text. Each ASCII width is the larger
 /// of Helvetica's and DejaVu Sans's (the usual fallback on Linux), so labels fit in either.
@@ -50,6 +52,6 @@ enum TextMetrics {
             if used > budget { break }
             kept.append(c)
         }
-        return kept.trimmingCharacters(in: .whitespaces) + "…"
+        return kept.trimmed(newlines: false) + "…"
     }
 }

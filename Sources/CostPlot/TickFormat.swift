@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Support
 
 /// Tick labels: fixed decimals shared by the whole axis, or m×10ⁿ for tiny or huge values.
 enum TickFormat {
@@ -26,7 +28,7 @@ enum TickFormat {
     }
 
     static func fixed(_ v: Double, decimals: Int) -> String {
-        let s = String(format: "%.\(decimals)f", v)
+        let s = cFormat("%.\(decimals)f", v)
         return s.hasPrefix("-") && s.allSatisfy({ "-0.".contains($0) }) ? String(s.dropFirst()) : s
     }
 

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Support
+import Glibc
 
 /// Told how far the loading of a large data file has come, to show a progress line (the
 /// caller draws it: Data draws nothing). Only files of at least `minimumFileBytes` are
@@ -29,7 +31,7 @@ public enum DataLoadStage: String, Sendable {
 final class LoadProgress: @unchecked Sendable {
     private let observer: (any DataLoadObserver)?
     private let path: String
-    private let lock = NSLock()
+    private let lock = Lock()
     private var stage = DataLoadStage.reading
     private var done = 0
     private var total = 0

@@ -1,5 +1,6 @@
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 
 /// The datasets of one invocation, each loaded once and shared by every run that reads
@@ -15,7 +16,7 @@ public final class DataStore: @unchecked Sendable {
         var scale: Double
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var datasets: [Key: Dataset] = [:]
     private var bases: [Key: DualBasis] = [:]
     /// Size and hash of datasets read without being kept (test sets), so that planning a

@@ -1,5 +1,7 @@
+import Dispatch
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 
 /// The examples and labels of one data split, in the course's layout, ready for training.

@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import Glibc
 
 /// Asks the kernel to back `buffer` with 2 MiB pages where it can (Linux transparent huge

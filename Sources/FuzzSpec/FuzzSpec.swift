@@ -1,6 +1,7 @@
 import Spec
 import Support
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The spec loader's fuzz target: arbitrary bytes through the YAML parser and the spec
 /// loader. Each must return or throw diagnostics: no crash, no hang, bounded memory.
@@ -136,9 +137,6 @@ private func inputs(at path: String) -> [String] {
     return names.sorted().map { path + "/" + $0 }.filter { !isFolder($0) }
 }
 
-private func isFolder(_ path: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-}
+private func isFolder(_ path: String) -> Bool { FileSystem.isDirectory(path) }
 
 #endif

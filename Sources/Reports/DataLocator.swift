@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Runs
 import Support
 
@@ -11,7 +12,7 @@ enum DataLocator {
     /// file had when the run was made.
     /// - Throws: `Diagnostic` naming every place looked and the SHA-256 expected.
     static func locate(_ record: DatasetRecord, specPath: String, dataFolders: [String]) throws -> String {
-        let name = (specPath as NSString).lastPathComponent
+        let name = PathNames.lastComponent(of: specPath)
         var candidates = [specPath] + dataFolders.map { PathNames.absolute($0) + "/" + name } + [record.path]
         var seen = Set<String>()
         candidates = candidates.filter { seen.insert($0).inserted }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Runs
 import Support
 
@@ -18,7 +19,7 @@ public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
     /// Seconds between two writes of the summaries while a sweep runs (at least; see
     /// `Rows.lastDuration`).
     public let interval: Double
-    private let lock = NSLock()
+    private let lock = Lock()
     private var experiments: [String: Rows] = [:]
 
     private struct Rows {
@@ -42,7 +43,7 @@ public final class ExperimentFiles: ExperimentObserver, @unchecked Sendable {
         var rows = experiments.removeValue(forKey: experimentFolder)
             ?? Rows(byFolder: Self.index(Summary.rows(in: experimentFolder)), lastWrite: now)
         defer { experiments[experimentFolder] = rows }
-        let name = (runFolder as NSString).lastPathComponent
+        let name = PathNames.lastComponent(of: runFolder)
         if let row = Summary.row(folder: name, in: experimentFolder) { rows.byFolder[name] = row }
         if now - rows.lastWrite >= max(interval, 20 * rows.lastDuration) {
             try Self.writeSummaries(Array(rows.byFolder.values), experimentFolder: experimentFolder)

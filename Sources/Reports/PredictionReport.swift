@@ -1,5 +1,6 @@
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 
 /// What `predict` found: one row per example, and for each input with labels its accuracy
@@ -71,13 +72,13 @@ public struct PredictionReport: Sendable {
         let labelled = rows.contains { $0.label != nil }
         let header = ["name", "probability", "class"] + (labelled ? ["label"] : [])
         let cells = rows.map { row in
-            [row.name, String(format: "%.6f", row.probability), classNames[row.prediction]]
+            [row.name, cFormat("%.6f", row.probability), classNames[row.prediction]]
                 + (labelled ? [row.label.map { classNames[$0] } ?? ""] : [])
         }
         let widths = header.indices.map { c in ([header] + cells).map { $0[c].count }.max() ?? 0 }
         let line = { (cells: [String]) in
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            zip(cells, widths).map { $0.padded(to: $1) }
+                .joined(separator: "  ").trimmed(newlines: false)
         }
         return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)
             + summaryLines()).joined(separator: "\n") + "\n"
@@ -119,7 +120,7 @@ public struct PredictionReport: Sendable {
         var lines = ["\(n) example\(n == 1 ? "" : "s"): \(count(of: 1)) \(classNames[1]), \(count(of: 0)) \(classNames[0])"]
         for score in scores {
             lines.append(
-                "\(score.input): accuracy \(String(format: "%.2f", 100 * score.accuracy))% "
+                "\(score.input): accuracy \(cFormat("%.2f", 100 * score.accuracy))% "
                     + "(\(score.correct) of \(score.examples)); TP \(score.truePositives), FP \(score.falsePositives), "
                     + "TN \(score.trueNegatives), FN \(score.falseNegatives) (positive class: \(classNames[1]))")
         }

@@ -1,6 +1,7 @@
 import Data
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Images
 import Support
 
@@ -87,9 +88,7 @@ public enum Predictor {
             return .image
         }
         if DataSplit.format(ofPath: path) == .hdf5 { return .hdf5 }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return .csv }
-        defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+        guard let head = FileSystem.firstBytes(of: path, count: 8) else { return .csv }
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8, 0xFF]) { return .image }
         if head.starts(with: [0x89, 0x48, 0x44, 0x46]) { return .hdf5 }
         return .csv

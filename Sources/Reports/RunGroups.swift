@@ -17,7 +17,7 @@ public enum RunGroups {
         public init(parsing text: String) {
             let negated = text.hasPrefix("!")
             let keys = (negated ? String(text.dropFirst()) : text)
-                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .split(separator: ",").map { $0.trimmed(newlines: false) }.filter { !$0.isEmpty }
             self = negated ? .allExcept(keys) : .keys(keys)
         }
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 import Data
 import Spec
@@ -56,10 +57,10 @@ public enum RunPlots {
         runs.compactMap { run in
             guard let costs = run.costs() else { return nil }
             var label = keys.isEmpty
-                ? (run.folder as NSString).lastPathComponent
+                ? PathNames.lastComponent(of: run.folder)
                 : keys.map { "\(shortKey($0))=\(run.values[$0] ?? "")" }.joined(separator: ", ")
             if finalCost, let cost = run.finalCost {
-                label += " (final cost \(String(format: "%.4g", cost)))"
+                label += " (final cost \(cFormat("%.4g", cost)))"
             }
             if let status = run.status, status != .completed {
                 label += " (\(status.rawValue))"
@@ -115,7 +116,7 @@ public enum RunPlots {
         of paths: [String], title: String?, logScale: Bool, groupBy: RunGroups.Selection? = nil
     ) throws -> String {
         let runs = try RunTable.collect(paths)
-        let names = Set(runs.map { ($0.folder as NSString).deletingLastPathComponent })
+        let names = Set(runs.map { PathNames.parent(of: $0.folder) })
         let place = names.count == 1 ? " in \(PathNames.relativeToWorkingDirectory(names.first!))" : ""
         let defaultTitle = runs.count == 1
             ? "cost of \(PathNames.relativeToWorkingDirectory(runs[0].folder))"

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 import Data
 import Spec
@@ -128,13 +129,13 @@ public enum RunTable {
             let rows = rows.map { row in
                 row.map { cell in
                     guard cell.contains("."), !cell.contains("/"), let x = Double(cell) else { return cell }
-                    return String(format: "%.6g", x)
+                    return cFormat("%.6g", x)
                 }
             }
             let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
             let line = { (cells: [String]) in
-                zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+                zip(cells, widths).map { $0.padded(to: $1) }
+                    .joined(separator: "  ").trimmed(newlines: false)
             }
             return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))
                 .joined(separator: "\n") + "\n"

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 import Data
 import Spec
@@ -124,7 +125,7 @@ public enum Summary {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2 else { return nil }
             let key = String(parts[0]), value = String(parts[1])
-            return (key.removingPercentEncoding ?? key, value.removingPercentEncoding ?? value)
+            return (key.percentDecoded ?? key, value.percentDecoded ?? value)
         }
     }
 }

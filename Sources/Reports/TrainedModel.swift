@@ -1,6 +1,7 @@
 import Data
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Runs
 import Spec
 import Support
@@ -104,7 +105,7 @@ public struct TrainedModel: Sendable {
             named = try RunFiles.readParameters(atPath: path)
         } catch {
             throw Diagnostic(
-                "'\(path)' cannot be read as the run's parameters (W1, b1, ...): \(error.localizedDescription)",
+                "'\(path)' cannot be read as the run's parameters (W1, b1, ...): \(reasonText(error))",
                 hint: "rerun its spec with --force")
         }
         var weights: [Matrix] = []

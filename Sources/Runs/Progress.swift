@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 
 import Support
 import Data
@@ -43,7 +44,7 @@ public final class ProgressBoard: @unchecked Sendable {
     }
 
     private let style: ProgressStyle
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [Int: Entry] = [:]
     private var nextID = 0
     private var lastDraw = 0.0
@@ -129,10 +130,10 @@ public final class ProgressBoard: @unchecked Sendable {
             let fraction = e.total > 0 ? Double(e.completed) / Double(e.total) : 1
             var text = e.label.isEmpty ? "" : e.label + " "
             if style == .bar && alone { text += ProgressBoard.bar(fraction) }
-            let cost = e.completed == 0 ? "-" : String(format: "%.6f", e.cost)
+            let cost = e.completed == 0 ? "-" : cFormat("%.6f", e.cost)
             text += "iteration \(e.completed)/\(e.total) cost \(cost)"
             if let rate {
-                text += " \(String(format: "%.0f", rate)) it/s ETA \(durationText(Double(e.total - e.completed) / rate))"
+                text += " \(cFormat("%.0f", rate)) it/s ETA \(durationText(Double(e.total - e.completed) / rate))"
             } else {
                 text += " - it/s ETA -"
             }

@@ -1,11 +1,13 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Support
 
 extension Provenance {
     /// The provenance of an invocation started by `command` for the spec at `specFile`.
     public static func current(command: [String], specFile: String) -> Provenance {
         Provenance(
             command: command, workingDirectory: FileManager.default.currentDirectoryPath, specFile: specFile,
-            git: GitState.of(folder: (specFile as NSString).deletingLastPathComponent))
+            git: GitState.of(folder: PathNames.parent(of: specFile)))
     }
 }
 
@@ -22,17 +24,7 @@ extension Provenance.GitState {
 
     /// What `git ARGUMENTS` prints in `folder`, trimmed; nil when it cannot run or fails.
     private static func git(_ arguments: [String], in folder: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", folder] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let output = ChildProcess.output(of: ["git", "-C", folder] + arguments) else { return nil }
+        return String(decoding: output, as: UTF8.self).trimmed()
     }
 }

@@ -1,5 +1,5 @@
 import DeepNet
-import Foundation
+import FoundationEssentials
 
 import Support
 import Data

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 import Support
 import Data
@@ -12,8 +13,8 @@ enum RunFolder {
     /// removes a staging folder left there by a process that died, without listing the
     /// experiment folder (which holds thousands of runs in a large sweep).
     static func makeStaging(for folder: String, lock: FileLock) throws -> String {
-        let parent = (folder as NSString).deletingLastPathComponent
-        let base = (folder as NSString).lastPathComponent
+        let parent = PathNames.parent(of: folder)
+        let base = PathNames.lastComponent(of: folder)
         try createDirectory(parent)
         let previous = lock.note()
         if previous.hasPrefix(".tmp-\(base)-"), !previous.contains("/") {
@@ -30,10 +31,10 @@ enum RunFolder {
     /// Renames `staging` to `folder`, replacing a previous run there (failed, forced or
     /// stale) only once the new one is whole.
     static func moveIntoPlace(_ staging: String, _ folder: String) throws {
-        let parent = (folder as NSString).deletingLastPathComponent
+        let parent = PathNames.parent(of: folder)
         var old: String?
         if FileSystem.exists(folder) {
-            let aside = parent + "/.old-\((folder as NSString).lastPathComponent)-\(getpid())"
+            let aside = parent + "/.old-\(PathNames.lastComponent(of: folder))-\(getpid())"
             do {
                 try FileSystem.rename(folder, to: aside)
             } catch {
@@ -65,9 +66,9 @@ enum RunFolder {
     /// beside it: nil when another process holds it, or with `wait`, once it is free
     /// (nil if `shouldStop` answers true first).
     static func lock(_ folder: String, wait: Bool = false, shouldStop: @escaping () -> Bool = { false }) throws -> FileLock? {
-        let parent = (folder as NSString).deletingLastPathComponent
+        let parent = PathNames.parent(of: folder)
         try createDirectory(parent)
-        let path = parent + "/.lock-" + (folder as NSString).lastPathComponent
+        let path = parent + "/.lock-" + PathNames.lastComponent(of: folder)
         return try failing { () throws(FileError) in try FileLock.acquire(at: path, wait: wait, shouldStop: shouldStop) }
     }
 

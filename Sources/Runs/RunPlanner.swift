@@ -1,5 +1,6 @@
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 import Data
 import Spec
@@ -178,12 +179,11 @@ public enum RunPlanner {
     static func decide(
         folder: String, manifest: Manifest?, spec: ExperimentSpec, datasets: [DatasetRecord], force: Bool
     ) -> Result<PlannedRun.State, Diagnostic> {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+        guard FileSystem.exists(folder) else {
             return .success(.toRun(reason: "new"))
         }
         if force { return .success(.toRun(reason: "forced")) }
-        guard isDirectory.boolValue, let manifest else {
+        guard FileSystem.isDirectory(folder), let manifest else {
             return .failure(Diagnostic(
                 "'\(folder)' exists but is not a dnn-run result (no readable manifest.json)",
                 hint: "move it away, choose another \(option: .results) directory, or pass \(option: .force) to replace it"))

@@ -1,5 +1,7 @@
+import Dispatch
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 import Data
 import Spec
@@ -118,16 +120,16 @@ public struct Runner {
             board.print(describe(outcomes[i]!))
         }
         Interrupts.shared.install()
-        for parent in Set(runs.map { ($0.folder as NSString).deletingLastPathComponent }) {
+        for parent in Set(runs.map { PathNames.parent(of: $0.folder) }) {
             for name in Litter.remove(in: parent) {
                 board.print("removed \(name), left in \(PathNames.relativeToWorkingDirectory(parent)) by a dnn-run process that is gone")
             }
         }
 
-        let next = NSLock()
+        let next = Lock()
         var cursor = 0
         var firstFailure: Int?
-        let results = NSLock()
+        let results = Lock()
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while true {
                 next.lock()
@@ -151,7 +153,7 @@ public struct Runner {
                 }
                 if outcome.status != .busy { board.print(describe(outcome)) }
                 if isSweep, outcome.status != .busy, let observer = options.observer {
-                    let experiment = (runs[i].folder as NSString).deletingLastPathComponent
+                    let experiment = PathNames.parent(of: runs[i].folder)
                     do {
                         try observer.runEnded(experimentFolder: experiment, runFolder: runs[i].folder)
                     } catch {
@@ -169,7 +171,7 @@ public struct Runner {
             board.print(describe(outcome))
         }
         if isSweep, let observer = options.observer,
-           let experiment = runs.first.map({ ($0.folder as NSString).deletingLastPathComponent }) {
+           let experiment = runs.first.map({ PathNames.parent(of: $0.folder) }) {
             do {
                 try observer.sweepEnded(experimentFolder: experiment)
             } catch {
@@ -190,10 +192,10 @@ public struct Runner {
             return "\(o.run.label): up to date (\(place)); \(option: .force) retrains it"
         case .completed:
             guard let m = o.metrics else { return "\(o.run.label): completed -> \(place)" }
-            var text = "\(o.run.label): final cost \(m.finalCost.map { String(format: "%.6f", $0) } ?? "-")"
+            var text = "\(o.run.label): final cost \(m.finalCost.map { cFormat("%.6f", $0) } ?? "-")"
             text += ", train accuracy \(m.trainAccuracy.map(percent) ?? "-")"
             if let t = m.testAccuracy { text += ", test accuracy \(percent(t))" }
-            text += ", \(String(format: "%.2f", m.seconds)) s (\(o.engine?.rawValue ?? "?")) -> \(place)"
+            text += ", \(cFormat("%.2f", m.seconds)) s (\(o.engine?.rawValue ?? "?")) -> \(place)"
             return text
         case .failed(let why):
             return "\(o.run.label): FAILED: \(why) -> \(place)"
@@ -232,5 +234,5 @@ public struct Runner {
         }
     }
 
-    private func percent(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
+    private func percent(_ x: Double) -> String { cFormat("%.2f%%", x * 100) }
 }

@@ -1,5 +1,6 @@
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 
 /// One axis of a sweep: keys that take their values together, one row per position.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SystemPackage
 
 /// Writing files so that a crash, a full disk or Ctrl-C never leaves a half-written file
@@ -31,8 +32,8 @@ public enum AtomicFile {
     }
 
     private static func replace(_ path: String, _ produce: (inout FileSink) throws -> Void) throws -> WrittenFile {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = directory + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        let directory = PathNames.parent(of: path)
+        let temporary = directory + "/.\(PathNames.lastComponent(of: path)).tmp-\(getpid())"
         let file = try FileSystem.open(
             temporary, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead],
             operation: "cannot create")

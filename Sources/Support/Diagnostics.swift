@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// Where a value came from: a spec file's line and column (1-based), or a command-line flag.
 public enum SourceLocation: Equatable, Hashable, Sendable, CustomStringConvertible {
     case file(path: String, line: Int, column: Int)
@@ -80,5 +82,30 @@ extension Array where Element == Diagnostic {
     public func uniqued() -> [Diagnostic] {
         var seen = Set<Diagnostic>()
         return filter { seen.insert($0).inserted }
+    }
+}
+
+/// Why an operation failed, in words for a message: a diagnostic's message, where in a
+/// JSON document decoding stopped and why, what reading a file met, or the error itself.
+public func reasonText(_ error: any Error) -> String {
+    switch error {
+    case let diagnostic as Diagnostic:
+        return diagnostic.message
+    case let decoding as DecodingError:
+        let context: DecodingError.Context
+        switch decoding {
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c): context = c
+        @unknown default: return "\(decoding)"
+        }
+        let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
+    case let cocoa as CocoaError:
+        switch cocoa.code {
+        case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file"
+        case .fileReadNoPermission: return "permission denied"
+        default: return "it cannot be read (error \(cocoa.code.rawValue))"
+        }
+    default:
+        return "\(error)"
     }
 }

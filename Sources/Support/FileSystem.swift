@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SystemPackage
 
 #if canImport(Glibc)
@@ -51,7 +51,7 @@ public enum FileSystem {
     /// and writable by all (less the umask), as `mkdir -p` and FileManager make them.
     public static func makeDirectories(_ path: String, operation: String = "cannot create") throws(FileError) {
         if isDirectory(path) { return }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathNames.parent(of: path)
         if !parent.isEmpty, parent != path { try makeDirectories(parent, operation: operation) }
         do {
             try makeDirectory(path, permissions: [.ownerReadWriteExecute, .groupReadWriteExecute, .otherReadWriteExecute],
@@ -59,6 +59,18 @@ public enum FileSystem {
         } catch where error.errno == .fileExists && isDirectory(path) {
             // Made by another process meanwhile.
         }
+    }
+
+    /// Up to `count` bytes from the start of the file at `path`; nil when it cannot be
+    /// opened or read.
+    public static func firstBytes(of path: String, count: Int) -> [UInt8]? {
+        guard let file = try? FileDescriptor.open(path, .readOnly, options: [.closeOnExec]) else { return nil }
+        defer { try? file.close() }
+        var bytes = [UInt8](repeating: 0, count: count)
+        guard let n = try? bytes.withUnsafeMutableBytes({ try file.read(into: $0, retryOnInterrupt: true) }) else {
+            return nil
+        }
+        return Array(bytes.prefix(n))
     }
 
     /// Whether `path` names a folder (following symbolic links).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc
@@ -10,6 +10,48 @@ import Glibc
 /// The shortest decimal that reads back as `x`, as JSON allows it: Swift prints
 /// `1e-05`, `0.0075`, `12288.0`; JSON accepts all three.
 public func shortestDecimal(_ x: Double) -> String { x.description }
+
+/// `x` through a C format with one floating-point conversion (`"%.6f"`, `"%.4g"`,
+/// `"%.2f%%"`), as `printf` writes it in the C locale.
+public func cFormat(_ format: String, _ x: Double) -> String {
+    var buffer = [CChar](repeating: 0, count: 64)
+    let n = withVaList([x]) { vsnprintf(&buffer, buffer.count, format, $0) }
+    if n >= buffer.count {
+        buffer = [CChar](repeating: 0, count: Int(n) + 1)
+        _ = withVaList([x]) { vsnprintf(&buffer, buffer.count, format, $0) }
+    }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+extension StringProtocol {
+    /// The text with spaces after it up to `width` characters (as it is when longer).
+    public func padded(to width: Int) -> String {
+        String(self) + String(repeating: " ", count: Swift.max(0, width - count))
+    }
+
+    /// `%XX` sequences turned back into their bytes; nil when one is malformed or the
+    /// bytes are not UTF-8 (as Foundation's `removingPercentEncoding`).
+    public var percentDecoded: String? {
+        var bytes: [UInt8] = []
+        var input = Array(utf8)[...]
+        while let byte = input.popFirst() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard input.count >= 2, let high = hexValue(input.removeFirst()), let low = hexValue(input.removeFirst())
+            else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// The text without leading and trailing spaces, tabs, and (with `newlines`) line breaks.
+    public func trimmed(newlines: Bool = true) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || (newlines && $0.isNewline) }
+        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}
 
 /// A number as a user wrote it: integral values without a fraction ("2", not "2.0").
 public func displayText(_ value: Double) -> String {
@@ -60,7 +102,16 @@ public func durationText(_ seconds: Double) -> String {
 /// A CSV field, quoted when it holds a comma, a quote or a newline (RFC 4180).
 public func csvField(_ s: String) -> String {
     guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    return "\"" + s.replacing("\"", with: "\"\"") + "\""
+}
+
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
 }
 
 /// Bytes as hex digits.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// How much memory this process may use: the smallest of the machine's physical memory,
@@ -64,7 +64,7 @@ public struct MemoryLimit: Equatable, Sendable {
         var best: (Double, String)?
         func consider(_ file: String) {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return }
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = text.trimmed()
             // "max" (v2) or a huge number (v1's "unlimited") mean no limit.
             guard let bytes = Double(value), bytes < 1e18 else { return }
             if best.map({ bytes < $0.0 }) ?? true { best = (bytes, file) }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Lexical path arithmetic for spec files and the data they name. Symbolic links are
 /// not resolved, so an absolute path reads as the user wrote it.
@@ -34,5 +35,29 @@ public enum PathNames {
     /// `path` made absolute against the working directory and normalized.
     public static func absolute(_ path: String) -> String {
         normalized(path, relativeTo: FileManager.default.currentDirectoryPath)
+    }
+
+    /// The last component of `path`, as NSString's `lastPathComponent` reads it: trailing
+    /// slashes ignored, `/a/b/` is `b`, `/` is `/`, `x` is `x`.
+    public static func lastComponent(of path: String) -> String {
+        let trimmed = trailingSlashesRemoved(path)
+        if trimmed == "/" || trimmed.isEmpty { return trimmed }
+        guard let slash = trimmed.lastIndex(of: "/") else { return trimmed }
+        return String(trimmed[trimmed.index(after: slash)...])
+    }
+
+    /// `path` without its last component, as NSString's `deletingLastPathComponent` reads
+    /// it: `/a/b/` is `/a`, `/a` is `/`, `a` is empty, `/` is `/`.
+    public static func parent(of path: String) -> String {
+        let trimmed = trailingSlashesRemoved(path)
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        if slash == trimmed.startIndex { return "/" }
+        return trailingSlashesRemoved(String(trimmed[..<slash]))
+    }
+
+    private static func trailingSlashesRemoved(_ path: String) -> String {
+        var s = Substring(path)
+        while s.count > 1, s.hasSuffix("/") { s = s.dropLast() }
+        return String(s)
     }
 }

@@ -3,7 +3,8 @@ import Reports
 import Runs
 import Spec
 import Support
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `dnn-run`: train the course's deep networks from YAML experiment specs.
 @main
@@ -28,17 +29,17 @@ struct DnnRun: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
+            Glibc.exit(code.rawValue)
         } catch let diagnostics as Diagnostics {
             StandardStreams.error(diagnostics.description + "\n")
-            Foundation.exit(2)
+            Glibc.exit(2)
         } catch let diagnostic as Diagnostic {
             StandardStreams.error(diagnostic.description + "\n")
-            Foundation.exit(2)
+            Glibc.exit(2)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             StandardStreams.error(fullMessage(for: error) + "\n")
-            Foundation.exit(2)
+            Glibc.exit(2)
         }
     }
 }

@@ -1,5 +1,7 @@
+import Dispatch
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 
 /// The example rows of a CSV file after its first one, parsed straight into the (n_x, m)

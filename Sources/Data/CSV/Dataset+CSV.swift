@@ -1,5 +1,6 @@
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 
 extension Dataset {

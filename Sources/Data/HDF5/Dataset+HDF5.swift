@@ -1,5 +1,7 @@
+import Dispatch
 import DeepNet
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 
 extension Dataset {

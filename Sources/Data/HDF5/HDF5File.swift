@@ -1,5 +1,6 @@
 import CHDF5
-import Foundation
+import FoundationEssentials
+import Glibc
 import Support
 
 // A thin, read-only wrapper of libhdf5: owned ids in `HDF5Handle`s that close them when
@@ -37,7 +38,7 @@ struct HDF5Error: Error, CustomStringConvertible {
 
 /// Serializes every use of libhdf5: builds without `--enable-threadsafe` (the default on
 /// several platforms) must not be entered from two threads at once.
-private let hdf5Lock = NSLock()
+private let hdf5Lock = Lock()
 
 /// Runs `body` holding the libhdf5 lock, with libhdf5's automatic printing of errors to
 /// stderr turned off (errors are reported through `HDF5Error` instead).
