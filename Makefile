@@ -41,6 +41,7 @@ reproduce: release
 test: deps test-venv
 	$(SWIFT) build --product dnn-run
 	DNN_RUN_TEST_PYTHON=$(CURDIR)/$(TEST_VENV)/bin/python $(SWIFT) test --disable-swift-testing
+	cd Benchmarks && $(CURDIR)/$(TEST_VENV)/bin/python -m doctest bench.py  # the harness's own rules
 
 # The image tests compare with Pillow (Tests/ImagesTests/Reference): a virtual environment
 # in .venv-test (untracked) with the pinned Pillow, numpy and h5py; Debian's python3-venv.

@@ -523,6 +523,33 @@ def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
             "seconds": time.perf_counter() - start}
 
 
+def longer_scaling_run(n, one, many):
+    """The iterations to measure again with, or None: a loop too short to stand out of the
+    noise of the one-time costs (the dual engine on a few hundred examples: tens of
+    microseconds an iteration) is run again, longer, until its extra iterations train for
+    SCALING_MIN_LOOP_SECONDS. Only when the 1-iteration run itself trains for less than
+    that: where the one-time cost is long (the dual's Gram matrix at m = 20000, a minute),
+    its noise alone can make n iterations look as fast as 1, and no length would fix it.
+
+    >>> longer_scaling_run(20, 0.05, 0.07)     # 0.02 s of loop: 15 times as long
+    300
+    >>> longer_scaling_run(20, 0.05, 0.049)    # noise below zero: as long as allowed
+    20000
+    >>> longer_scaling_run(20, 0.05, 0.5) is None
+    True
+    >>> longer_scaling_run(20, 57.7, 57.6) is None   # G took a minute: not 20000 iterations
+    True
+    >>> longer_scaling_run(20000, 0.01, 0.02) is None
+    True
+    """
+    if n >= SCALING_MAX_ITERATIONS or one >= SCALING_MIN_LOOP_SECONDS:
+        return None
+    loop = many - one
+    if loop >= SCALING_MIN_LOOP_SECONDS:
+        return None
+    return min(SCALING_MAX_ITERATIONS, n * max(2, math.ceil(SCALING_MIN_LOOP_SECONDS / max(loop, 1e-4))))
+
+
 def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, workdir, timeout):
     """{seconds_per_iteration, fixed_seconds, ...} of one engine on one dataset (the best
     of `repeat` runs of each length), and the wall seconds its runs took."""
@@ -546,14 +573,9 @@ def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, 
             seconds[n] = min(seconds.get(n, t), t)
             result[f"wall_seconds_{n}"] = min(result.get(f"wall_seconds_{n}", run["wall"]), run["wall"])
             result[f"maxrss_mb_{n}"] = max(result.get(f"maxrss_mb_{n}", 0), run["maxrss_mb"])
-        # A loop too short to stand out of the one-time costs' noise (the dual engine on
-        # a few hundred examples: tens of microseconds an iteration) is measured again,
-        # longer, until its extra iterations train for SCALING_MIN_LOOP_SECONDS.
-        if n > 1 and not lengths and n < SCALING_MAX_ITERATIONS:
-            loop = seconds[n] - seconds[1]
-            if loop < SCALING_MIN_LOOP_SECONDS:
-                longer = min(SCALING_MAX_ITERATIONS,
-                             n * max(2, math.ceil(SCALING_MIN_LOOP_SECONDS / max(loop, 1e-4))))
+        if n > 1 and not lengths:
+            longer = longer_scaling_run(n, seconds[1], seconds[n])
+            if longer:
                 lengths.append(longer)
                 iterations = longer
     result["iterations"] = iterations
