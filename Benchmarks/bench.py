@@ -550,6 +550,19 @@ def longer_scaling_run(n, one, many):
     return min(SCALING_MAX_ITERATIONS, n * max(2, math.ceil(SCALING_MIN_LOOP_SECONDS / max(loop, 1e-4))))
 
 
+def loop_within_noise(one, many):
+    """Whether the extra iterations' seconds are too few to measure an iteration by: under
+    a tenth of a 1-iteration run that trains for SCALING_MIN_LOOP_SECONDS or more (the dual
+    engine's Gram matrix at m = 20000: a minute, which varies by more than 20 iterations).
+
+    >>> loop_within_noise(57.7, 60.3), loop_within_noise(57.7, 57.1), loop_within_noise(2.0, 6.0)
+    (True, True, False)
+    >>> loop_within_noise(0.05, 0.051)   # short: lengthened instead (longer_scaling_run)
+    False
+    """
+    return one >= SCALING_MIN_LOOP_SECONDS and abs(many - one) < 0.1 * one
+
+
 def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, workdir, timeout):
     """{seconds_per_iteration, fixed_seconds, ...} of one engine on one dataset (the best
     of `repeat` runs of each length), and the wall seconds its runs took."""
@@ -580,6 +593,7 @@ def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, 
                 iterations = longer
     result["iterations"] = iterations
     per_iteration = (seconds[iterations] - seconds[1]) / (iterations - 1)
+    result["within_noise"] = loop_within_noise(seconds[1], seconds[iterations])
     result.update(seconds_per_iteration=per_iteration,
                   fixed_seconds=result["wall_seconds_1"] - per_iteration,
                   loop_setup_seconds=seconds[1] - per_iteration,
@@ -617,7 +631,8 @@ def print_scaling(scaling, full_iterations):
                 cells += ["failed", ""]
             else:
                 longer = f" ({r['iterations']} it.)" if r.get("iterations", scaling["iterations"]) != scaling["iterations"] else ""
-                cells += [f"{1e3 * r['seconds_per_iteration']:.3f}{longer}", f"{r['fixed_seconds']:.2f}"]
+                noise = " (noise)" if r.get("within_noise") else ""
+                cells += [f"{1e3 * r['seconds_per_iteration']:.3f}{longer}{noise}", f"{r['fixed_seconds']:.2f}"]
         p, d = point["primal"], point["dual"]
         if p.get("error") or d.get("error"):
             ran = [engine for engine in ("primal", "dual") if not point[engine].get("error")]
@@ -626,6 +641,10 @@ def print_scaling(scaling, full_iterations):
             per_iteration = "primal" if p["seconds_per_iteration"] <= d["seconds_per_iteration"] else "dual"
             total = "primal" if engine_total(p, full_iterations) <= engine_total(d, full_iterations) else "dual"
         print(f"| {point['m']} | {' | '.join(cells)} | {per_iteration} | {total} |")
+    if any(point[engine].get("within_noise") for point in scaling["points"] for engine in ("primal", "dual")):
+        print("\n(noise): the extra iterations trained for less than a tenth of the 1-iteration run, "
+              "whose one-time cost (the dual's Gram matrix) varies by more than that from run to run: "
+              "not a measurement of an iteration (nor are the columns after it)")
     for point in scaling["points"]:
         for engine in ("primal", "dual"):
             if point[engine].get("error"):
