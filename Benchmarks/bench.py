@@ -509,9 +509,15 @@ def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
         write_synthetic_dataset(data, m)
         point, walls = {"m": m}, {}
         for engine in ("primal", "dual"):
+            # What an iteration should cost, from the size before: linear in m for the
+            # primal engine, quadratic for the dual (2 n_1 m^2 for C G).
+            expected = None
+            if points and not points[-1][engine].get("error") and not points[-1][engine].get("within_noise"):
+                r = m / points[-1]["m"]
+                expected = points[-1][engine]["seconds_per_iteration"] * (r if engine == "primal" else r * r)
             point[engine], walls[engine] = measure_scaling_engine(
                 binary, base_spec, data, engine, iterations, repeat, workdir,
-                timeout=max(budget - (time.perf_counter() - start), 1))
+                timeout=max(budget - (time.perf_counter() - start), 1), expected=expected)
         data.unlink()
         points.append(point)
         print(f"  m={m}: {format_scaling_point(point)}", file=sys.stderr)
@@ -523,31 +529,43 @@ def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
             "seconds": time.perf_counter() - start}
 
 
-def longer_scaling_run(n, one, many):
-    """The iterations to measure again with, or None: a loop too short to stand out of the
-    noise of the one-time costs (the dual engine on a few hundred examples: tens of
-    microseconds an iteration) is run again, longer, until its extra iterations train for
-    SCALING_MIN_LOOP_SECONDS. Only when the 1-iteration run itself trains for less than
-    that: where the one-time cost is long (the dual's Gram matrix at m = 20000, a minute),
-    its noise alone can make n iterations look as fast as 1, and no length would fix it.
+def longer_scaling_run(n, one, many, expected=None):
+    """The iterations to measure again with, or None. The extra iterations of the long run
+    (its training seconds less the 1-iteration run's) must train for at least
+    SCALING_MIN_LOOP_SECONDS and a quarter of the 1-iteration run, or they are lost in the
+    noise of the one-time costs: the dual engine's iteration is tens of microseconds on a
+    few hundred examples, and its Gram matrix takes a minute at m = 20000, varying by
+    seconds. Where they came out at nothing measurable, the cost of an iteration is taken
+    from `expected` (seconds, scaled from the size before); without it a short run is
+    lengthened as far as allowed, a long one not at all (20,000 iterations of 131 ms once
+    ran the bench out of its budget).
 
     >>> longer_scaling_run(20, 0.05, 0.07)     # 0.02 s of loop: 15 times as long
     300
-    >>> longer_scaling_run(20, 0.05, 0.049)    # noise below zero: as long as allowed
+    >>> longer_scaling_run(20, 0.05, 0.049)    # noise below zero, a short run: as long as allowed
     20000
     >>> longer_scaling_run(20, 0.05, 0.5) is None
     True
-    >>> longer_scaling_run(20, 57.7, 57.6) is None   # G took a minute: not 20000 iterations
+    >>> longer_scaling_run(20, 57.7, 60.3)     # 2.6 s of loop against a minute of G: 6 times
+    120
+    >>> longer_scaling_run(20, 57.7, 57.6) is None   # nothing measurable, nothing expected
     True
+    >>> longer_scaling_run(20, 60.0, 59.9, expected=0.125)   # 15 s wanted at 125 ms: 120 + 1
+    121
     >>> longer_scaling_run(20000, 0.01, 0.02) is None
     True
     """
-    if n >= SCALING_MAX_ITERATIONS or one >= SCALING_MIN_LOOP_SECONDS:
+    if n >= SCALING_MAX_ITERATIONS:
         return None
+    wanted = max(SCALING_MIN_LOOP_SECONDS, 0.25 * one)
     loop = many - one
-    if loop >= SCALING_MIN_LOOP_SECONDS:
+    if loop >= wanted:
         return None
-    return min(SCALING_MAX_ITERATIONS, n * max(2, math.ceil(SCALING_MIN_LOOP_SECONDS / max(loop, 1e-4))))
+    if loop <= 0.01 * wanted and one >= SCALING_MIN_LOOP_SECONDS:
+        if not expected or expected <= 0:
+            return None
+        return min(SCALING_MAX_ITERATIONS, max(2 * n, math.ceil(wanted / expected) + 1))
+    return min(SCALING_MAX_ITERATIONS, n * max(2, math.ceil(wanted / max(loop, 1e-4))))
 
 
 def loop_within_noise(one, many):
@@ -563,7 +581,7 @@ def loop_within_noise(one, many):
     return one >= SCALING_MIN_LOOP_SECONDS and abs(many - one) < 0.1 * one
 
 
-def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, workdir, timeout):
+def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, workdir, timeout, expected=None):
     """{seconds_per_iteration, fixed_seconds, ...} of one engine on one dataset (the best
     of `repeat` runs of each length), and the wall seconds its runs took."""
     spec = Path(workdir) / f"scaling_{engine}.yaml"
@@ -587,7 +605,7 @@ def measure_scaling_engine(binary, base_spec, data, engine, iterations, repeat, 
             result[f"wall_seconds_{n}"] = min(result.get(f"wall_seconds_{n}", run["wall"]), run["wall"])
             result[f"maxrss_mb_{n}"] = max(result.get(f"maxrss_mb_{n}", 0), run["maxrss_mb"])
         if n > 1 and not lengths:
-            longer = longer_scaling_run(n, seconds[1], seconds[n])
+            longer = longer_scaling_run(n, seconds[1], seconds[n], expected)
             if longer:
                 lengths.append(longer)
                 iterations = longer
@@ -619,7 +637,7 @@ def format_scaling_point(point):
 def print_scaling(scaling, full_iterations):
     print(f"\n## Scaling: seconds per iteration as examples grow (12288 features, "
           f"fit from runs of 1 and {scaling['iterations']} iterations, or more where marked: "
-          f"until the extra iterations train for {SCALING_MIN_LOOP_SECONDS} s)\n")
+          f"until the extra iterations train for {SCALING_MIN_LOOP_SECONDS} s and a quarter of the 1-iteration run)\n")
     print(f"| m | primal ms/iter | primal fixed s | dual ms/iter | dual fixed s "
           f"| faster per iteration | faster for {full_iterations} iterations |")
     print("|--:|--:|--:|--:|--:|---|---|")
