@@ -31,9 +31,16 @@ public enum AtomicFile {
         }
     }
 
+    /// The folder `path` is in (the working directory for a bare name such as `x.json`) and
+    /// the temporary file beside it that becomes `path`.
+    static func staging(for path: String) -> (directory: String, temporary: String) {
+        let parent = PathNames.parent(of: path)
+        let directory = parent.isEmpty ? "." : parent
+        return (directory, directory + "/.\(PathNames.lastComponent(of: path)).tmp-\(getpid())")
+    }
+
     private static func replace(_ path: String, _ produce: (inout FileSink) throws -> Void) throws -> WrittenFile {
-        let directory = PathNames.parent(of: path)
-        let temporary = directory + "/.\(PathNames.lastComponent(of: path)).tmp-\(getpid())"
+        let (directory, temporary) = staging(for: path)
         let file = try FileSystem.open(
             temporary, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead],
             operation: "cannot create")

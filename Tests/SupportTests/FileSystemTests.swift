@@ -1,5 +1,5 @@
 import Foundation
-import Support
+@testable import Support
 import TestSupport
 import XCTest
 
@@ -15,6 +15,21 @@ final class FileSystemTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("0\n1\n2\n"))
         XCTAssertTrue(text.hasSuffix("99999\n"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out.txt"])
+    }
+
+    /// A bare file name is written in the working directory (its temporary file too, not
+    /// at "/.name.tmp-PID").
+    func testAtomicWriteOfABareNameStaysInTheWorkingDirectory() throws {
+        let directory = TemporaryDirectory()
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        try AtomicFile.write("x\n", to: "bare.txt")
+        XCTAssertEqual(try String(contentsOfFile: directory.file("bare.txt"), encoding: .utf8), "x\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["bare.txt"])
+        XCTAssertEqual(AtomicFile.staging(for: "bare.txt").temporary, "./.bare.txt.tmp-\(getpid())")
+        XCTAssertEqual(AtomicFile.staging(for: "/r/x/m.json").temporary, "/r/x/.m.json.tmp-\(getpid())")
+        XCTAssertEqual(AtomicFile.staging(for: "/m.json").temporary, "//.m.json.tmp-\(getpid())")
     }
 
     func testAtomicWriteIntoAMissingFolderNamesThePathAndTheReason() {
