@@ -491,12 +491,17 @@ def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
     features = math.prod(SCALING_FEATURES)
     start = time.perf_counter()
     points, note = [], None
+    def growth(engine, r):
+        """How an engine's iteration grows when m grows r times: linear for the primal
+        engine, quadratic for the dual (2 n_1 m^2 for C G)."""
+        return r if engine == "primal" else r * r
+
     previous = None  # (m, {engine: wall seconds of its two runs})
     for m in sizes:
         left = budget - (time.perf_counter() - start)
         if previous:
             r = m / previous[0]
-            predicted = previous[1].get("primal", 0) * r + previous[1].get("dual", 0) * r * r
+            predicted = sum(wall * growth(engine, r) for engine, wall in previous[1].items())
             if predicted > left:
                 note = f"stopped before m={m}: predicted {predicted:.0f} s, {left:.0f} s of the budget left"
                 break
@@ -509,12 +514,10 @@ def run_scaling(binary, base_spec, sizes, iterations, repeat, budget, workdir):
         write_synthetic_dataset(data, m)
         point, walls = {"m": m}, {}
         for engine in ("primal", "dual"):
-            # What an iteration should cost, from the size before: linear in m for the
-            # primal engine, quadratic for the dual (2 n_1 m^2 for C G).
+            # What an iteration should cost, from the size before.
             expected = None
             if points and not points[-1][engine].get("error") and not points[-1][engine].get("within_noise"):
-                r = m / points[-1]["m"]
-                expected = points[-1][engine]["seconds_per_iteration"] * (r if engine == "primal" else r * r)
+                expected = points[-1][engine]["seconds_per_iteration"] * growth(engine, m / points[-1]["m"])
             point[engine], walls[engine] = measure_scaling_engine(
                 binary, base_spec, data, engine, iterations, repeat, workdir,
                 timeout=max(budget - (time.perf_counter() - start), 1), expected=expected)

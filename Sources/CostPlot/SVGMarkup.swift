@@ -19,7 +19,7 @@ func lineElement(x1: Double, y1: Double, x2: Double, y2: Double, attributes: Str
 
 /// Text safe in XML content and attribute values.
 ///
-/// (Support escapes JSON and YAML; this is XML's, here because CostPlot needs Foundation only.)
+/// (Support escapes JSON and YAML; this is XML's, here because only the plots write XML.)
 func xmlEscape(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)

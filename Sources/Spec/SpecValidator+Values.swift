@@ -77,7 +77,7 @@ extension SpecValidator {
     /// the file must be one the data stage can read (`DataFileProblem.check`).
     private func dataFile(_ written: String, at node: YAMLNode, key: String) -> String? {
         let base: String
-        if case .flag = node.location { base = workingDirectory } else { base = PathNames.directory(of: specPath) }
+        if case .flag = node.location { base = workingDirectory } else { base = PathNames.parent(of: specPath) }
         let path = PathNames.normalized(written, relativeTo: base)
         guard checksDataFiles, let problem = DataFileProblem.check(path) else { return path }
         switch problem {

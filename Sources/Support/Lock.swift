@@ -1,7 +1,10 @@
 import Glibc
 
 /// A mutual-exclusion lock with NSLock's interface (`lock`, `unlock`, `withLock`), on a
-/// pthread mutex, so that the modules need FoundationEssentials only.
+/// pthread mutex, so that the modules need FoundationEssentials only. Synchronization's
+/// `Mutex` guards one value it owns; the sites that took NSLock lock around code over
+/// several stored properties (and Runner around a queue and a result list in turn), so
+/// they keep that form.
 public final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 

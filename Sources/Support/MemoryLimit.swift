@@ -82,8 +82,7 @@ public struct MemoryLimit: Equatable, Sendable {
             while true {
                 consider(base + (path == "/" ? "" : path) + "/" + file)
                 guard path != "/", !path.isEmpty else { break }
-                path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-                if path.isEmpty { path = "/" }
+                path = PathNames.parent(of: path)
             }
         }
         return best

@@ -19,12 +19,6 @@ public enum PathNames {
         return "/" + parts.joined(separator: "/")
     }
 
-    /// The folder holding `path` (an absolute, normalized path).
-    public static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
-        return String(path[..<slash])
-    }
-
     /// `path` relative to the working directory when it is inside it, for messages:
     /// `/home/a/dnn-run/results/cat_5layer` is `results/cat_5layer` from `/home/a/dnn-run`.
     public static func relativeToWorkingDirectory(_ path: String) -> String {
