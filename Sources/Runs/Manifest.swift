@@ -58,7 +58,9 @@ public struct Provenance: Codable, Equatable, Sendable {
 public struct Manifest: Codable, Equatable, Sendable {
     /// The results format this manifest was written in; absent (nil) in trees written by
     /// dnn-run 0.1.0, whose `spec_sha256` hashed the resolved spec with absolute paths.
-    public static let currentFormat = 2
+    /// Format 3 puts the spec as written in `results/<name>/default/` (format 2 used
+    /// `results/<name>/` itself) and may record a `test_error`; its identity is format 2's.
+    public static let currentFormat = 3
 
     public var status: RunStatus
     public var resultsFormat: Int?
@@ -77,6 +79,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var finished: String
     public var iterationsCompleted: Int
     public var error: String?
+    /// Why a completed run has no test accuracy (its test file could not be read after
+    /// training, say); nil when it has one or has no test set.
+    public var testError: String?
     public var provenance: Provenance?
     /// The shape of one training example (`[64, 64, 3]` for the cat files, `[n_x]` for
     /// CSV) and the name of each label, label 0 first (the training file's
@@ -128,6 +133,7 @@ public struct Manifest: Codable, Equatable, Sendable {
         case host, started, finished
         case iterationsCompleted = "iterations_completed"
         case error
+        case testError = "test_error"
         case provenance
         case inputShape = "input_shape"
         case classes

@@ -21,6 +21,9 @@ public struct RunOutcome: Sendable {
     public var status: Status
     public var metrics: Metrics?
     public var engine: EngineKind?
+    /// Whether the run's folder holds what this outcome describes (false for a run that
+    /// failed before its folder was written, whose line then names no folder).
+    public var hasFolder = true
 }
 
 /// Trains one planned run and writes its folder: spec.yaml, costs.csv, parameters.json,
@@ -61,7 +64,7 @@ public struct RunExecutor: Sendable {
             }
             lock = acquired
         } catch {
-            return RunOutcome(run: run, status: .failed(Self.reason(error)))
+            return RunOutcome(run: run, status: .failed(Self.reason(error)), hasFolder: false)
         }
         defer { lock.release() }
         // Another process may have made this run since it was planned: take its result, or
@@ -72,7 +75,7 @@ public struct RunExecutor: Sendable {
             let message = "'\(PathNames.relativeToWorkingDirectory(run.folder))' now holds a completed run of a different spec, "
                 + "made by another process after this one planned (spec_sha256 \(now.specSHA256.prefix(12))…, this spec "
                 + "\(run.specHash.prefix(12))…); it was left as it is: \(option: .force) replaces it, or give the spec another name"
-            return RunOutcome(run: run, status: .failed(message))
+            return RunOutcome(run: run, status: .failed(message), hasFolder: false)
         }
         if let now, now.finished != run.previousFinish, now.specSHA256 == run.specHash {
             switch now.status {
@@ -88,7 +91,7 @@ public struct RunExecutor: Sendable {
         do {
             return try stageAndTrain(run, lock: lock)
         } catch {
-            return RunOutcome(run: run, status: .failed(Self.reason(error)))
+            return RunOutcome(run: run, status: .failed(Self.reason(error)), hasFolder: false)
         }
     }
 
@@ -97,7 +100,8 @@ public struct RunExecutor: Sendable {
         let started = timestamp()
         let examples = try data.dataset(run.spec.train, scale: run.spec.scale).examples
         let (engine, reason) = chooseEngine(run, examples: examples)
-        let staging = try RunFolder.makeStaging(for: run.folder, lock: lock)
+        let (staging, lease) = try RunFolder.makeStaging(for: run.folder, lock: lock)
+        defer { lease.end() }
         do {
             return try train(run, into: staging, engine: engine, reason: reason, started: started)
         } catch {
@@ -169,15 +173,20 @@ public struct RunExecutor: Sendable {
 
         var testAccuracy: Double?
         if let testSplit = spec.test {
-            let test = try data.dataset(testSplit, scale: spec.scale, keep: false)
-            // Record the hash of the bytes the accuracy comes from (the file may have
-            // been replaced since planning).
-            for k in manifest.datasets.indices where manifest.datasets[k].split == "test" {
-                manifest.datasets[k].sha256 = test.sha256
+            switch testResult(run, testSplit, result.parameters) {
+            case .success(let (value, sha256)):
+                testAccuracy = value
+                // Record the hash of the bytes the accuracy comes from (the file may have
+                // been replaced since planning).
+                for k in manifest.datasets.indices where manifest.datasets[k].split == "test" {
+                    manifest.datasets[k].sha256 = sha256
+                }
+                manifest.specSHA256 = RunIdentity.identity(of: spec, recorded: manifest.datasets) ?? manifest.specSHA256
+            case .failure(let problem):
+                // The training stands: the run is completed, without a test accuracy.
+                manifest.testError = problem.message
+                board.print("\(run.label): warning: no test accuracy: \(problem.message)", toStandardError: true)
             }
-            manifest.specSHA256 = RunIdentity.identity(of: spec, recorded: manifest.datasets) ?? manifest.specSHA256
-            let predictions = predict(test.X, result.parameters, hidden: spec.hiddenActivation, output: spec.outputActivation)
-            testAccuracy = accuracy(predictions: predictions, labels: test.Y)
         }
         let metrics = Metrics(
             finalCost: result.finalCost,
@@ -191,6 +200,28 @@ public struct RunExecutor: Sendable {
         try writeManifest()
         try RunFolder.moveIntoPlace(staging, run.folder)
         return RunOutcome(run: run, status: .completed, metrics: metrics, engine: engine)
+    }
+
+    /// The accuracy of the trained `parameters` on the test set and the SHA-256 of the file
+    /// it was measured on, or why there is none: the test file is read again after
+    /// training, and may have been replaced or removed since the run was planned.
+    private func testResult(
+        _ run: PlannedRun, _ split: DataSplit, _ parameters: Parameters
+    ) -> Result<(Double, String), TestSetProblem> {
+        let spec = run.spec
+        let test: Dataset
+        do {
+            test = try data.dataset(split, scale: spec.scale, keep: false)
+        } catch {
+            return .failure(TestSetProblem(Self.reason(error)))
+        }
+        guard test.features == spec.layerDims[0] else {
+            return .failure(TestSetProblem(
+                "the test file '\(PathNames.relativeToWorkingDirectory(split.path))' now has \(test.features) features per example, "
+                    + "the model \(spec.layerDims[0]) (it was replaced during training); rerun the spec to measure it"))
+        }
+        let predictions = predict(test.X, parameters, hidden: spec.hiddenActivation, output: spec.outputActivation)
+        return .success((accuracy(predictions: predictions, labels: test.Y), test.sha256))
     }
 
     /// Trains a run's network. The training data (and the dual engine's Gram matrix) are
@@ -222,6 +253,12 @@ public struct RunExecutor: Sendable {
         case .auto: return (cheaper, "engine: auto chose \(cheaper.rawValue), the fewer operations; \(counts)")
         }
     }
+}
+
+/// Why a completed run has no test accuracy.
+struct TestSetProblem: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
 }
 
 extension Duration {

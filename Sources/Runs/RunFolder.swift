@@ -8,33 +8,42 @@ import Spec
 /// The life of a run folder on disk: staged beside its final place, renamed into place
 /// when whole, and guarded by a lock so that two processes never train it at once.
 enum RunFolder {
-    /// A fresh staging folder `.tmp-<name>-<pid>` beside `folder`. Its name is written into
-    /// the run's lock file, which the caller holds: the next process to take the lock
-    /// removes a staging folder left there by a process that died, without listing the
-    /// experiment folder (which holds thousands of runs in a large sweep).
-    static func makeStaging(for folder: String, lock: FileLock) throws -> String {
+    /// A fresh staging folder `.tmp-<point>~<maker>` beside `folder`, with its lease
+    /// (`Lease`), renewed until the caller ends it. Its name is written into the run's lock
+    /// file, which the caller holds: the next process to take the lock removes a staging
+    /// folder left there by a process that is gone, without listing the experiment folder
+    /// (which holds thousands of runs in a large sweep).
+    static func makeStaging(for folder: String, lock: FileLock) throws -> (path: String, lease: Lease) {
         let parent = PathNames.parent(of: folder)
         let base = PathNames.lastComponent(of: folder)
         try createDirectory(parent)
         let previous = lock.note()
-        if previous.hasPrefix(".tmp-\(base)-"), !previous.contains("/") {
-            FileSystem.removeTree(parent + "/" + previous)
+        if previous.hasPrefix(".tmp-\(base)~"), !previous.contains("/") {
+            Litter.removeIfAbandoned(parent + "/" + previous)
         }
-        let name = ".tmp-\(base)-\(getpid())"
+        let name = ".tmp-\(base)~\(ProcessIdentity.current)"
         let staging = parent + "/" + name
-        FileSystem.removeTree(staging)
-        try failing { () throws(FileError) in try FileSystem.makeDirectory(staging) }
+        let lease = try failing { () throws(FileError) -> Lease in
+            try FileSystem.makeDirectory(staging)
+            return try Lease(staging: staging)
+        }
         lock.setNote(name)
-        return staging
+        return (staging, lease)
     }
 
     /// Renames `staging` to `folder`, replacing a previous run there (failed, forced or
-    /// stale) only once the new one is whole.
+    /// stale) only once the new one is whole, and only if it is a run folder: anything
+    /// else found there (a file, a folder without manifest.json) is left as it is.
     static func moveIntoPlace(_ staging: String, _ folder: String) throws {
         let parent = PathNames.parent(of: folder)
         var old: String?
-        if FileSystem.exists(folder) {
-            let aside = parent + "/.old-\(PathNames.lastComponent(of: folder))-\(getpid())"
+        if let status = try? FileSystem.linkStatus(of: folder) {
+            guard status.type == .directory, isRunFolder(folder) else {
+                throw Diagnostic(
+                    "'\(PathNames.relativeToWorkingDirectory(folder))' is not a dnn-run run folder (no manifest.json); it was left as it is",
+                    hint: "move it away, or choose another \(option: .results) directory; \(option: .force) replaces only run folders")
+            }
+            let aside = parent + "/.old-\(PathNames.lastComponent(of: folder))~\(ProcessIdentity.current)"
             do {
                 try FileSystem.rename(folder, to: aside)
             } catch {
@@ -48,8 +57,15 @@ enum RunFolder {
             if let old { try? FileSystem.rename(old, to: folder) }
             throw Diagnostic(error, hint: AtomicFile.failureHint)
         }
+        // The lease is the staging folder's, not the run's.
+        try? FileSystem.removeFile(folder + "/" + Litter.leaseName)
         FileSystem.syncDirectory(parent)
         if let old { FileSystem.removeTree(old) }
+    }
+
+    /// Whether `folder` is a run folder: it holds a manifest.json, a regular file.
+    static func isRunFolder(_ folder: String) -> Bool {
+        (try? FileSystem.linkStatus(of: folder + "/" + RunFile.manifest))?.type == .regular
     }
 
     /// `mkdir -p`, with an error a user can act on.

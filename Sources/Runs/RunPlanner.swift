@@ -15,7 +15,7 @@ public struct PlannedRun: Sendable {
     }
 
     public var point: SweepPoint
-    /// The run folder, absolute: results/<name> or results/<name>/<key=value,...>.
+    /// The run folder, absolute: results/<name>/default or results/<name>/<key=value,...>.
     public var folder: String
     /// The resolved spec (`spec.yaml`) and its SHA-256, the run's identity.
     public var specText: String
@@ -65,11 +65,18 @@ public enum RunPlanner {
                 continue
             }
             let experiment = resultsDirectory + "/" + spec.name
-            let folder = point.folderName.map { experiment + "/" + $0 } ?? experiment
+            let folder = experiment + "/" + (point.folderName ?? LayoutMigration.pointName)
             let specText = spec.resolvedYAML(dataPathsRelativeTo: folder)
             let hash = spec.identity(dataHashes: Dictionary(records.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
-            let manifest = RunFiles.readManifest(inFolder: folder)
-            let state = decide(folder: folder, manifest: manifest, spec: spec, datasets: records, force: force)
+            // The spec as written may still be a run of the results format 2 layout, in the
+            // experiment folder itself: decided there, moved into `default/` before training.
+            var current = folder
+            if point.folderName == nil, (try? FileSystem.linkStatus(of: folder)) == nil,
+               let old = LayoutMigration.oldRunFolder(in: experiment) {
+                current = old
+            }
+            let manifest = RunFiles.readManifest(inFolder: current)
+            let state = decide(folder: current, manifest: manifest, spec: spec, datasets: records, force: force)
             switch state {
             case .success(let s):
                 var run = PlannedRun(point: point, folder: folder, specText: specText, specHash: hash,
@@ -179,14 +186,19 @@ public enum RunPlanner {
     static func decide(
         folder: String, manifest: Manifest?, spec: ExperimentSpec, datasets: [DatasetRecord], force: Bool
     ) -> Result<PlannedRun.State, Diagnostic> {
-        guard FileSystem.exists(folder) else {
+        guard let status = try? FileSystem.linkStatus(of: folder) else {
             return .success(.toRun(reason: "new"))
         }
-        if force { return .success(.toRun(reason: "forced")) }
-        guard FileSystem.isDirectory(folder), let manifest else {
+        guard status.type == .directory, RunFolder.isRunFolder(folder) else {
             return .failure(Diagnostic(
-                "'\(folder)' exists but is not a dnn-run result (no readable manifest.json)",
-                hint: "move it away, choose another \(option: .results) directory, or pass \(option: .force) to replace it"))
+                "'\(PathNames.relativeToWorkingDirectory(folder))' exists but is not a dnn-run run folder (no manifest.json)",
+                hint: "move it away or choose another \(option: .results) directory; dnn-run replaces only run folders, also with \(option: .force)"))
+        }
+        if force { return .success(.toRun(reason: "forced")) }
+        guard let manifest else {
+            return .failure(Diagnostic(
+                "'\(PathNames.relativeToWorkingDirectory(folder))' holds a manifest.json that cannot be read",
+                hint: "pass \(option: .force) to retrain and replace the run, or move the folder away"))
         }
         switch manifest.status {
         case .failed: return .success(.toRun(reason: "failed before: \(manifest.error ?? "unknown error")"))

@@ -91,8 +91,21 @@ public struct Runner {
         }
         // Loading large files is shown on a line of its own while planning, then on the runs' display.
         let data = DataStore(observer: ProgressBoard(style: options.progress, totalRuns: 0))
-        let planned = try RunPlanner.plan(
+        var planned = try RunPlanner.plan(
             plan, resultsDirectory: options.resultsDirectory, force: options.force, data: data)
+        // Every check passed: a tree of the old layout may now move into the new one, and
+        // the runs it held are decided again in their new place.
+        var moved = false
+        for experiment in Set(planned.map { PathNames.parent(of: $0.folder) }).sorted() {
+            if let message = try LayoutMigration.migrate(experiment: experiment) {
+                print(message)
+                moved = true
+            }
+        }
+        if moved {
+            planned = try RunPlanner.plan(
+                plan, resultsDirectory: options.resultsDirectory, force: options.force, data: data)
+        }
         let selected = planned.enumerated().filter { options.shard?.contains(pointIndex: $0.offset) ?? true }.map(\.element)
         if let shard = options.shard, selected.isEmpty {
             print("shard \(shard) has none of the \(planned.count) points of this sweep: nothing to do")
@@ -101,11 +114,10 @@ public struct Runner {
         let runner = Runner(options: options, totalRuns: toRun.count)
         data.observer = runner.board
         let provenance = Provenance.current(command: options.commandLine, specFile: plan.base.specPath)
-        return runner.execute(selected, data: data, isSweep: plan.points.contains { $0.folderName != nil },
-                              provenance: provenance)
+        return runner.execute(selected, data: data, provenance: provenance)
     }
 
-    private func execute(_ runs: [PlannedRun], data: DataStore, isSweep: Bool, provenance: Provenance) -> RunReport {
+    private func execute(_ runs: [PlannedRun], data: DataStore, provenance: Provenance) -> RunReport {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let jobs = max(1, min(options.jobs, runs.count))
         let threads = options.blasThreads ?? max(1, cores / jobs)
@@ -152,7 +164,7 @@ public struct Runner {
                     next.unlock()
                 }
                 if outcome.status != .busy { board.print(describe(outcome)) }
-                if isSweep, outcome.status != .busy, let observer = options.observer {
+                if outcome.status != .busy, let observer = options.observer {
                     let experiment = PathNames.parent(of: runs[i].folder)
                     do {
                         try observer.runEnded(experimentFolder: experiment, runFolder: runs[i].folder)
@@ -170,7 +182,7 @@ public struct Runner {
             outcomes[i] = outcome
             board.print(describe(outcome))
         }
-        if isSweep, let observer = options.observer,
+        if let observer = options.observer,
            let experiment = runs.first.map({ PathNames.parent(of: $0.folder) }) {
             do {
                 try observer.sweepEnded(experimentFolder: experiment)
@@ -194,11 +206,15 @@ public struct Runner {
             guard let m = o.metrics else { return "\(o.run.label): completed -> \(place)" }
             var text = "\(o.run.label): final cost \(m.finalCost.map { cFormat("%.6f", $0) } ?? "-")"
             text += ", train accuracy \(m.trainAccuracy.map(percent) ?? "-")"
-            if let t = m.testAccuracy { text += ", test accuracy \(percent(t))" }
+            if let t = m.testAccuracy {
+                text += ", test accuracy \(percent(t))"
+            } else if o.run.spec.test != nil {
+                text += ", no test accuracy"
+            }
             text += ", \(cFormat("%.2f", m.seconds)) s (\(o.engine?.rawValue ?? "?")) -> \(place)"
             return text
         case .failed(let why):
-            return "\(o.run.label): FAILED: \(why) -> \(place)"
+            return "\(o.run.label): FAILED: \(why)" + (o.hasFolder ? " -> \(place)" : "")
         case .interrupted:
             return "\(o.run.label): interrupted; rerun the same command to resume"
         case .busy:
@@ -224,12 +240,15 @@ public struct Runner {
             board.print("\(outcomes.count + notStarted) runs: " + counts.joined(separator: ", "))
         }
         if let failure {
-            board.print("stopped at the first failed run: \(PathNames.relativeToWorkingDirectory(failure.folder))")
+            let place = FileSystem.exists(failure.folder) ? PathNames.relativeToWorkingDirectory(failure.folder) : failure.label
+            board.print("stopped at the first failed run: \(place)")
         }
         if !failed.isEmpty && outcomes.count > 1 {
             board.print("failed runs:")
             for o in failed {
-                if case .failed(let why) = o.status { board.print("  \(PathNames.relativeToWorkingDirectory(o.run.folder)): \(why)") }
+                if case .failed(let why) = o.status {
+                    board.print("  \(o.hasFolder ? PathNames.relativeToWorkingDirectory(o.run.folder) : o.run.label): \(why)")
+                }
             }
         }
     }

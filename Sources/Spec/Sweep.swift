@@ -30,7 +30,7 @@ public struct SweepPoint: Equatable, Sendable {
     public var assignments: [Assignment]
     public var spec: ExperimentSpec
     /// The folder inside `results/<name>/`, e.g. `training.learning_rate=0.01,training.seed=2`;
-    /// nil when there are no assignments (the run uses `results/<name>/` itself).
+    /// nil when there are no assignments (the run uses `results/<name>/default/`).
     public var folderName: String?
 
     public init(assignments: [Assignment], spec: ExperimentSpec) {

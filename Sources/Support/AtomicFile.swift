@@ -32,18 +32,20 @@ public enum AtomicFile {
     }
 
     /// The folder `path` is in (the working directory for a bare name such as `x.json`) and
-    /// the temporary file beside it that becomes `path`.
+    /// the temporary file beside it that becomes `path`: `.NAME.tmp~` and the identity of
+    /// this process (`ProcessIdentity`), the proof a later cleanup needs to remove it.
     static func staging(for path: String) -> (directory: String, temporary: String) {
         let parent = PathNames.parent(of: path)
         let directory = parent.isEmpty ? "." : parent
-        return (directory, directory + "/.\(PathNames.lastComponent(of: path)).tmp-\(getpid())")
+        return (directory, directory + "/.\(PathNames.lastComponent(of: path)).tmp~\(ProcessIdentity.current)")
     }
 
     private static func replace(_ path: String, _ produce: (inout FileSink) throws -> Void) throws -> WrittenFile {
         let (directory, temporary) = staging(for: path)
+        // A new file, never one found there: no link is followed, nothing is truncated.
         let file = try FileSystem.open(
-            temporary, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead],
-            operation: "cannot create")
+            temporary, .writeOnly, options: [.create, .exclusiveCreate, .noFollow],
+            permissions: [.ownerReadWrite, .groupRead, .otherRead], operation: "cannot create")
         var sink = FileSink(file, path: path)
         let written: WrittenFile
         do {

@@ -7,6 +7,8 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
     public var operation: String
     public var path: String
     public var errno: Errno
+    /// Why, when it is not the system's errno alone (a link refused, not a regular file).
+    public var explanation: String?
 
     public init(_ operation: String, _ path: String, errno: Errno) {
         self.operation = operation
@@ -14,8 +16,14 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
         self.errno = errno
     }
 
-    /// The system's reason, e.g. "No space left on device".
-    public var reason: String { errno.description }
+    /// A failure dnn-run itself decided on, with its reason in words.
+    public init(_ operation: String, _ path: String, reason: String, errno: Errno = .notPermitted) {
+        self.init(operation, path, errno: errno)
+        explanation = reason
+    }
+
+    /// The system's reason, e.g. "No space left on device", or dnn-run's own.
+    public var reason: String { explanation ?? errno.description }
 
     public var description: String { "\(operation) '\(path)': \(reason)" }
 

@@ -19,13 +19,25 @@ public final class FileLock {
     /// it, nil, or with `wait`, the lock once it is free. A wait asks `shouldStop` ten
     /// times a second and gives up (nil) when it answers true, so that Ctrl-C ends a
     /// wait for another process at once.
+    /// The lock file is never reached through a symbolic link and must be a regular file:
+    /// a link planted there is refused, not followed into the file it names.
     /// - Throws: `FileError` "cannot create the lock file 'PATH': reason".
     public static func acquire(
         at path: String, wait: Bool = false, shouldStop: () -> Bool = { false }
     ) throws(FileError) -> FileLock? {
-        let file = try FileSystem.open(
-            path, .readWrite, options: .create, permissions: [.ownerReadWrite, .groupRead, .otherRead],
-            operation: "cannot create the lock file")
+        let operation = "cannot create the lock file"
+        let file: FileDescriptor
+        do {
+            file = try FileSystem.open(
+                path, .readWrite, options: [.create, .noFollow, .nonBlocking],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead], operation: operation)
+        } catch where error.errno == .tooManySymbolicLinkLevels {
+            throw FileError(operation, path, reason: "it is a symbolic link, and dnn-run writes through none; remove the link")
+        }
+        guard (try? file.stat())?.type == .regular else {
+            try? file.close()
+            throw FileError(operation, path, reason: "it is not a regular file; move it away")
+        }
         while true {
             // swift-system has no flock: the one call of the C function.
             if (try? FileSystem.systemCall("cannot lock", path) { flock(file.rawValue, LOCK_EX | LOCK_NB) }) != nil {

@@ -33,6 +33,15 @@ public enum FileSystem {
         }
     }
 
+    /// What `path` itself is, a symbolic link not followed (`lstat`).
+    public static func linkStatus(of path: String) throws(FileError) -> Stat {
+        do {
+            return try FilePath(path).stat(followTargetSymlink: false)
+        } catch {
+            throw FileError("cannot read the status of", path, errno: error)
+        }
+    }
+
     /// Whether `path` names something (a file, a folder, ...).
     public static func exists(_ path: String) -> Bool {
         (try? FilePath(path).stat()) != nil
