@@ -173,11 +173,11 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
 
         let manifest = try XCTUnwrap(JSONSerialization.jsonObject(
-            with: Data(contentsOf: results.appendingPathComponent("toy/manifest.json"))) as? [String: Any])
+            with: Data(contentsOf: results.appendingPathComponent("toy/default/manifest.json"))) as? [String: Any])
         let datasets = try XCTUnwrap(manifest["datasets"] as? [[String: Any]])
         let recorded = datasets.first { $0["split"] as? String == "test" }?["sha256"] as? String
         XCTAssertEqual(recorded, after, "the hash of the bytes the test accuracy came from")
-        let verify = try runDnnRun(["verify", results.appendingPathComponent("toy").path], in: dir)
+        let verify = try runDnnRun(["verify", results.appendingPathComponent("toy/default").path], in: dir)
         XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
         XCTAssertTrue(verify.stdout.contains("test data: test.csv (sha256 \(after.prefix(12))…, as the run read it)"),
                       verify.stdout + verify.stderr)

@@ -96,42 +96,6 @@ final class RunTrustTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results/toy").path), "nothing changed")
     }
 
-    func testLeftoversOfAProcessThatIsGoneAreRemoved() throws {
-        let dir = try temporaryDirectory(for: self)
-        let spec = try writeToySpec(in: dir, extra: "sweep:\n  training.seed: [1, 2]\n")
-        XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
-        let experiment = dir.appendingPathComponent("results/toy")
-        let hourAgo = Date().addingTimeInterval(-3600)
-        let dead = "2147483000"  // above any PID this machine hands out
-        var old: [String] = []
-        for name in [".summary.csv.tmp-\(dead)", ".costs.svg.tmp-\(dead)", ".old-training.seed=1-\(dead)"] {
-            let url = experiment.appendingPathComponent(name)
-            if name.hasPrefix(".old-") {
-                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            } else {
-                try "partial".write(to: url, atomically: false, encoding: .utf8)
-            }
-            try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: url.path)
-            old.append(name)
-        }
-        // Fresh, or of a live process (this test's): kept.
-        let fresh = ".summary.json.tmp-\(dead)"
-        try "x".write(to: experiment.appendingPathComponent(fresh), atomically: false, encoding: .utf8)
-        let live = ".costs.svg.tmp-\(getpid())"
-        try "x".write(to: experiment.appendingPathComponent(live), atomically: false, encoding: .utf8)
-        try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: experiment.appendingPathComponent(live).path)
-
-        let result = try runDnnRun([spec.path, "--quiet", "--force"], in: dir)
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let left = try FileManager.default.contentsOfDirectory(atPath: experiment.path)
-        for name in old {
-            XCTAssertFalse(left.contains(name), "\(name) stays")
-            XCTAssertTrue(result.stdout.contains("removed \(name), left in results/toy by a dnn-run process that is gone"), result.stdout)
-        }
-        XCTAssertTrue(left.contains(fresh))
-        XCTAssertTrue(left.contains(live))
-    }
-
     func testANonFiniteCostBeforeAnyUpdateIsNotBlamedOnTheLearningRate() throws {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir)
