@@ -391,7 +391,7 @@ final class PredictTests: XCTestCase {
         try FileManager.default.copyItem(at: runFolder(), to: bare)
         try FileManager.default.removeItem(at: bare.appendingPathComponent("manifest.json"))
         try assertRefused([bare.path, Self.courseTestSet], naming: [bare.path],
-                          saying: "has no readable manifest.json; expected a completed run folder")
+                          saying: "has no manifest.json; expected a run folder")
         try assertRefused([dir.appendingPathComponent("nowhere").path, Self.courseTestSet], naming: ["nowhere"],
                           saying: "is not a directory; expected a completed run folder")
 
