@@ -33,6 +33,14 @@ public enum FileSystem {
         }
     }
 
+    /// `path` with every symbolic link, `.` and `..` resolved (realpath(3)): one name for
+    /// one file however it is reached; nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// Whether `path` names something (a file, a folder, ...).
     public static func exists(_ path: String) -> Bool {
         (try? FilePath(path).stat()) != nil

@@ -29,7 +29,24 @@ extension RunFiles {
         }
     }
 
-    /// What a decoding error says of the manifest `named`, by field: "'r/manifest.json':
+    /// A completed run's `metrics.json`, or what is wrong with it, in a message that
+    /// starts with its name: "metrics.json is missing", "metrics.json is not valid JSON",
+    /// "metrics.json: the field final_cost is not a number".
+    public static func loadMetrics(inFolder folder: String) throws(Diagnostic) -> Metrics {
+        let path = folder + "/" + RunFile.metrics
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Diagnostic(RunFile.metrics + (FileSystem.exists(path) ? " cannot be read" : " is missing"))
+        }
+        do {
+            return try JSONDecoder().decode(Metrics.self, from: data)
+        } catch let error as DecodingError {
+            throw Diagnostic(problem(error, in: RunFile.metrics))
+        } catch {
+            throw Diagnostic("\(RunFile.metrics): \(reasonText(error))")
+        }
+    }
+
+    /// What a decoding error says of the file `named`, by field: "'r/manifest.json':
     /// the field engine is missing".
     private static func problem(_ error: DecodingError, in named: String) -> String {
         let (prefix, what) = problem(error)
