@@ -108,11 +108,26 @@ final class PredictSafetyTests: XCTestCase {
         XCTAssertEqual(result.stdout.split(separator: "\n", omittingEmptySubsequences: false).count, 14, result.stdout)
     }
 
-    private func testPython() -> String? {
-        if let configured = ProcessInfo.processInfo.environment["DNN_RUN_TEST_PYTHON"], !configured.isEmpty {
-            return configured
-        }
-        let venv = packageRoot().appendingPathComponent(".venv-test/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    /// Moved from PredictTests (on the toy run): usage errors write nothing, exit 2; an
+    /// -o that cannot be written is an I/O error, exit 1.
+    func testUsageErrors() throws {
+        let (dir, run) = try trainedToy()
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        let none = try runDnnRun(["predict", run.path], in: dir)
+        XCTAssertEqual(none.status, 2)
+        XCTAssertTrue(none.stderr.contains("expected at least one input"), none.stderr)
+        let text = try runDnnRun(["predict", run.path, "test.csv", "-o", "out.txt"], in: dir)
+        XCTAssertEqual(text.status, 2)
+        XCTAssertTrue(text.stderr.contains("expected a file name ending in .csv"), text.stderr)
+        let format = try runDnnRun(["predict", run.path, "test.csv", "--format", "xml"], in: dir)
+        XCTAssertEqual(format.status, 2)
+        XCTAssertTrue(format.stderr.contains("--format xml: error: expected table, csv or json"), format.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), before)
+
+        let nowhere = dir.appendingPathComponent("missing/out.csv").path
+        let unwritable = try runDnnRun(["predict", run.path, "test.csv", "-o", nowhere], in: dir)
+        XCTAssertEqual(unwritable.status, 1, unwritable.stderr)
+        XCTAssertTrue(unwritable.stderr.contains("-o \(nowhere): error: cannot create"), unwritable.stderr)
+        XCTAssertEqual(unwritable.stdout, "")
     }
 }
