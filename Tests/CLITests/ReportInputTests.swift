@@ -84,4 +84,25 @@ final class ReportInputTests: XCTestCase {
         XCTAssertEqual(groupRows.last?[groupRows[0].firstIndex(of: "n")!], "2", grouped.stdout)
         XCTAssertEqual(groupRows.last?[groupRows[0].firstIndex(of: "not_completed")!], "1", grouped.stdout)
     }
+
+    func testNoCostInACostsFileCrashesPlot() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir)
+        XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
+        let run = try onlyRunFolder(under: dir.appendingPathComponent("results"))
+        let histories = [
+            "iteration,cost\n0,1e305\n10,1e306\n20,1e308\n30,1.7976931348623157e308\n",
+            "iteration,cost\n0,1.797e308\n10,1.797e308\n",
+            "iteration,cost\n0,5e-324\n9223372036854775807,1e308\n",
+        ]
+        for history in histories {
+            try history.write(to: run.appendingPathComponent("costs.csv"), atomically: true, encoding: .utf8)
+            for log in [[], ["--log"]] {
+                let svg = dir.appendingPathComponent("p.svg")
+                let result = try runDnnRun(["plot", run.path, "-o", svg.path] + log, in: dir)
+                XCTAssertEqual(result.status, 0, "\(history) \(log): \(result.stderr)")
+                XCTAssertTrue(try String(contentsOf: svg, encoding: .utf8).hasSuffix("</svg>\n"))
+            }
+        }
+    }
 }

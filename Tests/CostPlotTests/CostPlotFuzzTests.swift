@@ -46,7 +46,11 @@ final class CostPlotFuzzTests: XCTestCase {
     static func series(_ random: inout SplitMix64, label: String) -> CostSeries {
         let count = Int(random.next() % 6)  // 0 to 5 points: single points and equal values are common
         let repeated = random.next() % 3 == 0 ? cost(&random) : nil
-        let points = (0..<count).map { k in (iteration: k * Int(1 + random.next() % 100), cost: repeated ?? cost(&random)) }
+        let iterations = [0, 1, Int.max, Int.min, Int.max - 1, 1 << 53]
+        let points = (0..<count).map { k in
+            (iteration: random.next() % 8 == 0 ? iterations[Int(random.next() % 6)] : k * Int(1 + random.next() % 100),
+             cost: repeated ?? cost(&random))
+        }
         let band = random.next() % 2 == 0 ? [] : points.map { p in
             (iteration: p.iteration, lower: random.next() % 3 == 0 ? p.cost : cost(&random), upper: cost(&random))
         }
