@@ -16,8 +16,10 @@ public enum RunTable {
 
     /// One run folder and what it holds.
     public struct Run: Sendable {
-        /// The folder, every symbolic link resolved.
+        /// The folder, as given (or as found in the experiment folder given).
         public var folder: String
+        /// The folder, every symbolic link, `.` and `..` resolved: one name per run.
+        public var realFolder: String
         public var values: [String: String]
         public var manifest: Manifest
         public var metrics: Metrics?
@@ -43,13 +45,17 @@ public enum RunTable {
         var runs: [Run] = []
         var seen = Set<String>()
         func add(_ run: Run) {
-            if seen.insert(run.folder).inserted { runs.append(run) }
+            if seen.insert(run.realFolder).inserted { runs.append(run) }
         }
         for path in paths {
             let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
             if let run = load(trimmed) {
                 add(run)
                 continue
+            }
+            if FileSystem.exists(trimmed + "/" + RunFile.manifest) {
+                // A run folder named as such whose manifest cannot be read: say why.
+                _ = try RunFiles.loadManifest(inFolder: trimmed, shown: trimmed)
             }
             let entries = ((try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [])
                 .filter { !$0.hasPrefix(".") }.sorted()
@@ -69,7 +75,7 @@ public enum RunTable {
         let folder = FileSystem.realPath(path) ?? path
         guard let manifest = RunFiles.readManifest(inFolder: folder) else { return nil }
         let values = (try? SpecLoader.shownValues(ofResolvedSpecAt: folder + "/" + RunFile.spec)) ?? [:]
-        var run = Run(folder: folder, values: values, manifest: manifest)
+        var run = Run(folder: path, realFolder: folder, values: values, manifest: manifest)
         if manifest.status == .completed {
             do {
                 run.metrics = try RunFiles.loadMetrics(inFolder: folder)

@@ -88,7 +88,8 @@ final class ManifestTrustTests: XCTestCase {
             var manifest = good
             manifest[field] = value
             try writeManifestJSON(manifest, to: run)
-            for command in [["verify", run.path], ["predict", run.path, dir.appendingPathComponent("test.csv").path]] {
+            for command in [["verify", run.path], ["predict", run.path, dir.appendingPathComponent("test.csv").path],
+                            ["compare", run.path]] {
                 let result = try runDnnRun(command, in: dir)
                 XCTAssertEqual(result.status, 2, "\(command[0]) \(field): " + result.stdout + result.stderr)
                 XCTAssertTrue(result.stderr.contains(expected), "\(command[0]) \(field): \(result.stderr)")
