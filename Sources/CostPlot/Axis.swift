@@ -29,9 +29,11 @@ struct Axis {
     /// Ticks every 1, 2 or 5 × 10ⁿ, the range widened to whole steps, at most `maxTicks`
     /// of them (or 2 when a single step already spans the data).
     static func linear(lo: Double, hi: Double, maxTicks: Int, integral: Bool) -> Axis {
-        // Keep the span finite: a cost beyond ±1e300 is clipped rather than overflowing.
-        var lo = max(lo, -1e300)
-        var hi = min(hi, 1e300)
+        // Keep the span finite: a cost beyond ±1e300 is clipped rather than overflowing
+        // (both ends, so that a range wholly above 1e300 does not turn upside down).
+        let limit = 1e300
+        var lo = min(max(lo, -limit), limit)
+        var hi = min(max(hi, -limit), limit)
         if !(hi - lo > max(abs(lo), abs(hi)) * 1e-12) {
             // A flat range: open it up around the value.
             if integral {
@@ -56,7 +58,8 @@ struct Axis {
         if !axisLo.isFinite { axisLo = lo }
         if !axisHi.isFinite { axisHi = hi }
         var ticks: [Double] = []
-        let count = Int(min(((axisHi - axisLo) / step).rounded(), 1000))
+        let steps = ((axisHi - axisLo) / step).rounded()
+        let count = steps.isFinite ? Int(min(max(steps, 0), 1000)) : 0
         for k in 0...max(count, 0) {
             var t = axisLo + Double(k) * step
             if abs(t) < step * 1e-9 { t = 0 }
@@ -93,9 +96,8 @@ struct Axis {
                     for m in 2...9 { minor.append(e + log10(Double(m))) }
                 }
             }
-            let values = exponents.map { pow(10, $0) }
             return Axis(
-                lo: d0, hi: d1, ticks: exponents, labels: TickFormat.labels(values, decades: true, logarithmic: true),
+                lo: d0, hi: d1, ticks: exponents, labels: TickFormat.labels(log10Values: exponents, decades: true),
                 minorTicks: minor)
         }
         // Narrow: a ladder of m × 10ⁿ, widened to the ladder values around the data.
@@ -110,7 +112,7 @@ struct Axis {
             else { continue }
             let ticks = ladder.filter { $0 >= below - eps && $0 <= above + eps }
             if ticks.count >= 3 && ticks.count <= max(3, maxTicks) {
-                return Axis(lo: below, hi: above, ticks: ticks, labels: TickFormat.labels(ticks.map { pow(10, $0) }, logarithmic: true))
+                return Axis(lo: below, hi: above, ticks: ticks, labels: TickFormat.labels(log10Values: ticks, decades: false))
             }
         }
         // Very narrow: linear ticks placed on the log axis.

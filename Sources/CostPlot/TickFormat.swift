@@ -32,20 +32,40 @@ enum TickFormat {
         return s.hasPrefix("-") && s.allSatisfy({ "-0.".contains($0) }) ? String(s.dropFirst()) : s
     }
 
+    /// `v` as m×10ⁿ (10ⁿ alone for a decade); any Double, subnormals and the largest
+    /// finite values included (∞ and NaN as themselves).
     static func power(_ v: Double, decade: Bool) -> String {
         if v == 0 { return "0" }
-        var exponent = Int(log10(abs(v)).rounded(.down))
-        var mantissa = v / pow(10, Double(exponent))
-        if abs(mantissa) >= 9.9999999 {
+        guard v.isFinite else { return v.isNaN ? "NaN" : v > 0 ? "∞" : "−∞" }
+        return (v < 0 ? "−" : "") + power(log10: log10(abs(v)), decade: decade)
+    }
+
+    /// 10ᵗ as m×10ⁿ, computed from `t` itself, so that it never overflows or underflows
+    /// (10³⁰⁹ is a tick a log axis can have, and no Double).
+    static func power(log10 t: Double, decade: Bool) -> String {
+        guard t.isFinite else { return t.isNaN ? "NaN" : t > 0 ? "∞" : "0" }
+        var exponent = t.rounded(.down)
+        var mantissa = pow(10, t - exponent)
+        if mantissa >= 9.9999999 {
             mantissa /= 10
             exponent += 1
         }
-        let power = "10" + superscript(exponent)
-        if decade || abs(abs(mantissa) - 1) < 1e-9 {
-            return (mantissa < 0 ? "−" : "") + power
+        let power = "10" + superscript(Int(exponent))
+        if decade || abs(mantissa - 1) < 1e-9 {
+            return power
         }
         let digits = min(decimalsNeeded(mantissa), 3)
         return fixed(mantissa, decimals: digits) + "×" + power
+    }
+
+    /// The labels of log-axis ticks given as log10 of their values: as `labels` writes
+    /// the values when Double holds them all as normal numbers, else each as m×10ⁿ.
+    static func labels(log10Values ticks: [Double], decades: Bool) -> [String] {
+        let values = ticks.map { pow(10, $0) }
+        if values.allSatisfy(\.isNormal) {
+            return labels(values, decades: decades, logarithmic: true)
+        }
+        return ticks.map { power(log10: $0, decade: decades) }
     }
 
     static func superscript(_ n: Int) -> String {

@@ -67,13 +67,15 @@ public struct PredictionReport: Sendable {
     }
 
     /// An aligned table (probabilities to 6 decimals; a `label` column of class names when
-    /// some input has labels), then the summary lines.
+    /// some input has labels), then the summary lines: for a terminal, so every name and
+    /// class name (from the command line, from a data file) is `terminalSafe`.
     public func table() -> String {
         let labelled = rows.contains { $0.label != nil }
         let header = ["name", "probability", "class"] + (labelled ? ["label"] : [])
+        let shownClass = classNames.map { terminalSafe($0) }
         let cells = rows.map { row in
-            [row.name, cFormat("%.6f", row.probability), classNames[row.prediction]]
-                + (labelled ? [row.label.map { classNames[$0] } ?? ""] : [])
+            [terminalSafe(row.name), cFormat("%.6f", row.probability), shownClass[row.prediction]]
+                + (labelled ? [row.label.map { shownClass[$0] } ?? ""] : [])
         }
         let widths = header.indices.map { c in ([header] + cells).map { $0[c].count }.max() ?? 0 }
         let line = { (cells: [String]) in
@@ -81,7 +83,7 @@ public struct PredictionReport: Sendable {
                 .joined(separator: "  ").trimmed(newlines: false)
         }
         return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)
-            + summaryLines()).joined(separator: "\n") + "\n"
+            + summaryLines().map { terminalSafe($0) }).joined(separator: "\n") + "\n"
     }
 
     /// The rows and the summary as one JSON object.

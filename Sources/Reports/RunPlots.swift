@@ -45,7 +45,7 @@ public enum RunPlots {
     /// between the runs ("learning_rate=0.01, seed=2"), or by its folder when none do.
     public static func series(for runs: [RunTable.Run]) -> [CostSeries] {
         let plotted = runs.map {
-            PlottedRun(folder: $0.folder, values: $0.values, status: $0.manifest.status, finalCost: $0.metrics?.finalCost)
+            PlottedRun(folder: $0.folder, values: $0.values, status: $0.countedStatus, finalCost: $0.metrics?.finalCost)
         }
         return series(for: plotted, labelledBy: differingKeys(plotted))
     }
@@ -125,7 +125,7 @@ public enum RunPlots {
             return CostPlot(series: series(for: runs), title: title ?? defaultTitle, logScale: logScale).svg()
         }
         let plotted = runs.map {
-            PlottedRun(folder: $0.folder, values: $0.values, status: $0.manifest.status, finalCost: $0.metrics?.finalCost)
+            PlottedRun(folder: $0.folder, values: $0.values, status: $0.countedStatus, finalCost: $0.metrics?.finalCost)
         }
         let keys = try RunGroups.keys(groupBy, of: plotted.map(\.member))
         let (series, notes) = series(for: groups(plotted, by: keys), keys: keys)

@@ -16,25 +16,46 @@ public enum RunTable {
 
     /// One run folder and what it holds.
     public struct Run: Sendable {
+        /// The folder, as given (or as found in the experiment folder given).
         public var folder: String
+        /// The folder, every symbolic link, `.` and `..` resolved: one name per run.
+        public var realFolder: String
         public var values: [String: String]
         public var manifest: Manifest
         public var metrics: Metrics?
+        /// What is wrong with a completed run's metrics.json ("metrics.json is missing",
+        /// "metrics.json is not valid JSON"); nil when it was read.
+        public var damage: String?
+
+        /// The status to show: the manifest's, or "damaged".
+        public var shownStatus: String { damage == nil ? manifest.status.rawValue : "damaged" }
+        /// The status that counts in statistics: a damaged run is not a completed one.
+        public var countedStatus: RunStatus? { damage == nil ? manifest.status : nil }
     }
 
     /// The metric columns, after the differing keys.
     public static let metricColumns = ["status", "final_cost", "train_accuracy", "test_accuracy", "seconds"]
 
     /// The runs under `paths`: a path holding manifest.json is a run; any other folder
-    /// contributes each sub-folder that holds one.
+    /// contributes each sub-folder that holds one. Each run counts once, however it is
+    /// named (`./r` and `r`, a run and its experiment folder, a symbolic link): runs are
+    /// told apart by their real path, and kept in the order first met.
     /// - Throws: `Diagnostic` for a path that is neither (exit status 2).
     public static func collect(_ paths: [String]) throws -> [Run] {
         var runs: [Run] = []
+        var seen = Set<String>()
+        func add(_ run: Run) {
+            if seen.insert(run.realFolder).inserted { runs.append(run) }
+        }
         for path in paths {
             let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
             if let run = load(trimmed) {
-                runs.append(run)
+                add(run)
                 continue
+            }
+            if FileSystem.exists(trimmed + "/" + RunFile.manifest) {
+                // A run folder named as such whose manifest cannot be read: say why.
+                _ = try RunFiles.loadManifest(inFolder: trimmed, shown: trimmed)
             }
             let entries = ((try? FileManager.default.contentsOfDirectory(atPath: trimmed)) ?? [])
                 .filter { !$0.hasPrefix(".") }.sorted()
@@ -43,15 +64,28 @@ public enum RunTable {
                 throw Diagnostic("'\(path)' is neither a run folder nor an experiment folder holding runs",
                                  at: .flag(path), hint: "pass results/<name> or results/<name>/<key=value,...>")
             }
-            runs += inside
+            inside.forEach(add)
         }
         return runs
     }
 
-    private static func load(_ folder: String) -> Run? {
+    /// The run in `path`, read through its real path (so that a symbolic link's spec.yaml
+    /// finds its data as the run folder does); nil when it holds no manifest.
+    private static func load(_ path: String) -> Run? {
+        let folder = FileSystem.realPath(path) ?? path
         guard let manifest = RunFiles.readManifest(inFolder: folder) else { return nil }
-        let values = (try? SpecLoader.values(ofResolvedSpecAt: folder + "/" + RunFile.spec)) ?? [:]
-        return Run(folder: folder, values: values, manifest: manifest, metrics: RunFiles.readMetrics(inFolder: folder))
+        let values = (try? SpecLoader.shownValues(ofResolvedSpecAt: folder + "/" + RunFile.spec)) ?? [:]
+        var run = Run(folder: path, realFolder: folder, values: values, manifest: manifest)
+        if manifest.status == .completed {
+            do {
+                run.metrics = try RunFiles.loadMetrics(inFolder: folder)
+            } catch {
+                run.damage = "\(RunFile.metrics) " + error.message
+            }
+        } else {
+            run.metrics = RunFiles.readMetrics(inFolder: folder)
+        }
+        return run
     }
 
     /// The header and rows: run, the keys that differ between runs (sorted), the metrics.
@@ -62,7 +96,7 @@ public enum RunTable {
         var rows = runs.map { run -> [String] in
             let keys: [String] = differing.map { run.values[$0] ?? "" }
             let metrics: [String] = [
-                run.manifest.status.rawValue,
+                run.shownStatus,
                 format(run.metrics?.finalCost),
                 format(run.metrics?.trainAccuracy),
                 format(run.metrics?.testAccuracy),

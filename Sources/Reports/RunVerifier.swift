@@ -39,10 +39,7 @@ public enum RunVerifier {
         guard FileSystem.exists(folder) else {
             throw Diagnostic("no such folder: \(shown)", hint: "pass a run folder such as results/cat_5layer")
         }
-        guard let manifest = RunFiles.readManifest(inFolder: folder) else {
-            throw Diagnostic("'\(folder)' has no readable manifest.json; expected a run folder such as results/cat_5layer",
-                             hint: "pass a folder that dnn-run wrote (one with spec.yaml, costs.csv and manifest.json)")
-        }
+        let manifest = try RunFiles.loadManifest(inFolder: folder, shown: shown)
         guard manifest.status == .completed else {
             throw Diagnostic("'\(folder)' holds a \(manifest.status.rawValue) run; only completed runs can be verified",
                              hint: "rerun its spec to complete it first")

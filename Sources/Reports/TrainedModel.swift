@@ -48,10 +48,7 @@ public struct TrainedModel: Sendable {
                 "'\(folder)' is not a directory; expected a completed run folder (spec.yaml, parameters.json, manifest.json)",
                 hint: fixHint)
         }
-        guard let manifest = RunFiles.readManifest(inFolder: folder) else {
-            throw Diagnostic(
-                "'\(folder)' has no readable manifest.json; expected a completed run folder", hint: fixHint)
-        }
+        let manifest = try RunFiles.loadManifest(inFolder: folder, shown: folder)
         guard manifest.status == .completed else {
             throw Diagnostic(
                 "'\(folder)' holds a \(manifest.status.rawValue) run"

@@ -92,23 +92,4 @@ public enum RunFiles {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return try? JSONDecoder().decode(T.self, from: data)
     }
-
-    /// What is wrong with the files of a completed run, against the sizes and hashes its
-    /// manifest recorded: "parameters.json is missing", "costs.csv has 12 bytes, 480 were
-    /// written", "metrics.json has changed (SHA-256 …)"; empty when every file is as
-    /// written, or when the manifest (of dnn-run 0.1.0) recorded none.
-    public static func damage(inFolder folder: String, manifest: Manifest) -> [String] {
-        (manifest.files ?? []).compactMap { record in
-            let path = folder + "/" + record.name
-            guard let status = try? FileSystem.status(of: path) else { return "\(record.name) is missing" }
-            if Int(status.size) != record.bytes {
-                return "\(record.name) has \(status.size) bytes, \(record.bytes) were written"
-            }
-            guard let hash = try? SHA256.hexOfFile(at: path) else { return "\(record.name) cannot be read" }
-            if hash != record.sha256 {
-                return "\(record.name) has changed (SHA-256 \(hash.prefix(12))…, \(record.sha256.prefix(12))… was written)"
-            }
-            return nil
-        }
-    }
 }

@@ -44,29 +44,39 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// written as escapes, `\u{1B}`, so that no input can move the cursor, recolour or
     /// retitle the user's terminal.
     public var description: String {
-        var text = location.map { "\(Self.escapingControls($0.description)): error: " } ?? "error: "
-        text += Self.escapingControls(FrontEndOption.render(message))
-        if let hint { text += "\n  hint: \(Self.escapingControls(FrontEndOption.render(hint)))" }
+        var text = location.map { "\(terminalSafe($0.description)): error: " } ?? "error: "
+        text += terminalSafe(FrontEndOption.render(message), keepingLineBreaks: true)
+        if let hint { text += "\n  hint: \(terminalSafe(FrontEndOption.render(hint), keepingLineBreaks: true))" }
         return text
     }
+}
 
-    /// `text` with every control character but the line break escaped as `\u{XX}`.
-    static func escapingControls(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0) }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) {
-                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
+/// `text` with every control character escaped as `\u{XX}` (the line break too, unless
+/// `keepingLineBreaks`): text from an input (a spec's value, a file name, a class name
+/// in a data file) printed this way cannot move the cursor, recolour or retitle the
+/// user's terminal. So are the characters that reorder or break what is shown without
+/// being seen: the bidirectional marks, embeddings, overrides and isolates (U+061C,
+/// U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) and the line and paragraph
+/// separators (U+2028, U+2029), which make `x\u{202E}vsc.exe` read as `xexe.csv`.
+public func terminalSafe(_ text: String, keepingLineBreaks: Bool = false) -> String {
+    func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A: return !keepingLineBreaks
+        case 0..<0x20, 0x7F...0x9F: return true
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: return true
+        default: return false
         }
-        return out
     }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar != "\n" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if isControl(scalar) {
+            out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
     }
+    return out
 }
 
 /// Every problem found in one pass over an input, reported together (exit status 2).

@@ -42,6 +42,22 @@ public enum FileSystem {
         }
     }
 
+    /// `path` with every symbolic link, `.` and `..` resolved (realpath(3)): one name for
+    /// one file however it is reached; nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The device and inode of what `path` names, symbolic links followed: equal for two
+    /// names of one file (a hard link, a symbolic link, `./x` and `x`); nil when nothing is there.
+    public static func identity(of path: String) -> FileIdentity? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+    }
+
     /// Whether `path` names something (a file, a folder, ...).
     public static func exists(_ path: String) -> Bool {
         (try? FilePath(path).stat()) != nil
@@ -132,4 +148,10 @@ public enum FileSystem {
             guard code == .interrupted else { throw FileError(operation, path, errno: code) }
         }
     }
+}
+
+/// One file, however it is named: its device and inode.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
 }

@@ -194,9 +194,16 @@ struct Compare: ParsableCommand {
             throw Diagnostic("expected table, csv or json", at: .flag("--format \(format)"))
         }
         let runs = try RunTable.collect(directories)
+        for run in runs {
+            if let damage = run.damage {
+                StandardStreams.error(terminalSafe(
+                    "warning: '\(PathNames.relativeToWorkingDirectory(run.folder))' is damaged: \(damage); "
+                        + "its metrics are left out (rerun its spec to train it again)") + "\n")
+            }
+        }
         var (header, rows): ([String], [[String]])
         if let groupBy {
-            let members = runs.map { RunGroups.Member(values: $0.values, status: $0.manifest.status, metrics: $0.metrics) }
+            let members = runs.map { RunGroups.Member(values: $0.values, status: $0.countedStatus, metrics: $0.metrics) }
             do {
                 let keys = try RunGroups.keys(RunGroups.Selection(parsing: groupBy), of: members)
                 (header, rows) = RunGroups.table(RunGroups.groups(members, by: keys), keys: keys)

@@ -15,7 +15,8 @@ struct Predict: ParsableCommand {
             Sets with labels also get their accuracy and confusion counts.
 
             Exit status 0; 2 for a folder that is not a completed run or an input that does not fit the \
-            model (nothing is written); 1 when -o cannot be written.
+            model, or -o naming one of the inputs or a file in a run folder (nothing is written); 1 when \
+            -o cannot be written.
             """)
 
     @Argument(help: "A completed run folder, e.g. results/cat_5layer.")
@@ -42,6 +43,9 @@ struct Predict: ParsableCommand {
                 "expected at least one input after the run folder: an HDF5 or CSV set, or a PNG or JPEG image",
                 hint: "dnn-run predict \(runDirectory) my_cat.jpg")
         }
+        if let output {
+            try PredictionOutput.check(output, inputs: inputs, runFolder: runDirectory)
+        }
         let model = try TrainedModel(folder: runDirectory)
         // A large set shows a loading line on a terminal, as training data does.
         let report = try Predictor.predict(
@@ -62,7 +66,7 @@ struct Predict: ParsableCommand {
         case .table: print(report.table(), terminator: "")
         case .csv:
             print(report.csv(), terminator: "")
-            StandardStreams.error(report.summaryLines().joined(separator: "\n") + "\n")
+            StandardStreams.error(report.summaryLines().map { terminalSafe($0) }.joined(separator: "\n") + "\n")
         case .json: print(report.json(), terminator: "")
         }
         if let output {
