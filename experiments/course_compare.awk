@@ -3,7 +3,7 @@
 #   awk -v results=DIR -f experiments/course_compare.awk experiments/course_numbers.tsv
 #
 # For every row of course_numbers.tsv (model, quantity, iteration, value as printed) it reads
-# DIR/<model>/costs.csv and DIR/<model>/metrics.json and prints the course's value, dnn-run's
+# DIR/<model>/default/costs.csv and metrics.json (the spec as written) and prints the course's value, dnn-run's
 # value printed the same way (as many decimals, or every digit where the notebook printed
 # every digit), the decimals compared (those printed, at most 10: see course_numbers.tsv) and
 # the difference. Exit status: 0 every value agrees to its compared decimals, 1 one does not,
@@ -55,11 +55,11 @@ function fail(message) {
     exit 2
 }
 
-# Reads the run folder of `name`: costs.csv into cost[iteration], metrics.json into metric[key].
+# Reads the run folder of `name` (results/<name>/default, the spec as written): costs.csv into cost[iteration], metrics.json into metric[key].
 function startModel(name,    folder, path, line, fields, text, keys, i, key, n) {
     model = name; modelLargest = -1; modelCount = 0; modelDiffering = 0
     for (key in cost) delete cost[key]
-    folder = results "/" name
+    folder = results "/" name "/default"
     path = folder "/costs.csv"
     n = 0
     while ((status = (getline line < path)) > 0) {

@@ -3,8 +3,9 @@
 
     python3 scripts/mlflow_import.py PATH... [--tracking-uri URI] [--artifact-root DIR]
 
-PATH is a run folder (results/<name> or results/<name>/<key=value,...>), an experiment
-folder (results/<name>) or a whole results directory. Every completed run found there
+PATH is a run folder (results/<name>/default for the spec as written,
+results/<name>/<key=value,...> for a sweep point or --set; results/<name> itself in a tree
+of results format 2), an experiment folder (results/<name>) or a whole results directory. Every completed run found there
 becomes one MLflow run in the MLflow experiment named after the dnn-run experiment (the
 spec's `name`):
 
@@ -131,9 +132,10 @@ class Report:
 def find_candidates(root: Path) -> list[Candidate]:
     """Every folder with a manifest.json at `root` or up to MAX_DEPTH below it.
 
-    results/<name>/ can be a run folder (a spec without sweep) and hold the run folders
-    of --set overrides at once, so run folders are searched below run folders too.
-    Hidden staging folders (.tmp-<folder>-<pid>) are returned marked as such; other
+    In a tree of results format 2, results/<name>/ can be a run folder (a spec without
+    sweep) and hold the run folders of --set overrides at once, so run folders are searched
+    below run folders too. Hidden staging folders (.tmp-<folder>~<maker>, .tmp-<folder>-<pid>
+    before results format 3) are returned marked as such; other
     hidden entries (.lock-* files) are ignored.
     """
     found: list[Candidate] = []
@@ -264,7 +266,8 @@ def timestamp_ms(text) -> int | None:
 
 
 def relative_folder(path: Path, name: str) -> str:
-    """The run's folder inside the results tree: <name> or <name>/<key=value,...>."""
+    """The run's folder inside the results tree: <name>/default, <name>/<key=value,...>, or
+    <name> for a plain run of results format 2."""
     if path.name == name:
         return name
     if path.parent.name == name:

@@ -16,8 +16,16 @@ extension RunFiles {
         let path = folder + "/" + RunFile.manifest
         let named = "'\(shown)/\(RunFile.manifest)'"
         guard let data = FileManager.default.contents(atPath: path) else {
+            if !FileSystem.exists(path), let runs = runsOfExperiment(folder), !runs.isEmpty {
+                // Results format 3: results/<name> holds runs (default, key=value...), it is none.
+                let shownRuns = runs.prefix(3).map { "'\(shown)/\($0)'" }.joined(separator: ", ")
+                throw Diagnostic(
+                    "'\(shown)' is an experiment folder, not a run folder; expected one of its runs",
+                    hint: "pass one run folder, such as \(shownRuns)\(runs.count > 3 ? " (\(runs.count) runs)" : "")"
+                        + (runs.contains(LayoutMigration.pointName) ? "; '\(LayoutMigration.pointName)' is the spec as written" : ""))
+            }
             let what = FileSystem.exists(path) ? "\(named) cannot be read" : "'\(shown)' has no \(RunFile.manifest)"
-            throw Diagnostic(what + "; expected a run folder such as results/cat_5layer",
+            throw Diagnostic(what + "; expected a run folder such as results/cat_5layer/default",
                              hint: "pass a folder that dnn-run wrote (one with spec.yaml, costs.csv and manifest.json)")
         }
         do {
@@ -27,6 +35,14 @@ extension RunFiles {
         } catch {
             throw Diagnostic("\(named): \(reasonText(error))", hint: "rerun its spec with --force to write the run again")
         }
+    }
+
+    /// The run folders directly inside `folder` (visible folders with a manifest.json),
+    /// `default` first, then by name; nil when `folder` cannot be listed.
+    static func runsOfExperiment(_ folder: String) -> [String]? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+        return entries.filter { !$0.hasPrefix(".") && FileSystem.isRegularFile(folder + "/" + $0 + "/" + RunFile.manifest) }
+            .sorted { ($0 == LayoutMigration.pointName ? 0 : 1, $0) < ($1 == LayoutMigration.pointName ? 0 : 1, $1) }
     }
 
     /// A completed run's `metrics.json`, or what is wrong with it, in a message that

@@ -55,7 +55,7 @@ enum RunFolder {
             try FileSystem.rename(staging, to: folder)
         } catch {
             if let old { try? FileSystem.rename(old, to: folder) }
-            throw Diagnostic(error, hint: AtomicFile.failureHint)
+            throw Diagnostic(error, hint: AtomicFile.hint(for: error))
         }
         // The lease is the staging folder's, not the run's.
         try? FileSystem.removeFile(folder + "/" + Litter.leaseName)
@@ -93,7 +93,7 @@ enum RunFolder {
         do {
             return try body()
         } catch {
-            throw Diagnostic(error, hint: AtomicFile.failureHint)
+            throw Diagnostic(error, hint: AtomicFile.hint(for: error))
         }
     }
 }

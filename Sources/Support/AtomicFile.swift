@@ -10,6 +10,12 @@ public enum AtomicFile {
     public static let failureHint =
         "check that the results directory is writable and its disk has space, or choose another with \(option: .results)"
 
+    /// The hint for a failed write: `failureHint`, unless the error already says what to
+    /// do (a link where dnn-run writes: "remove the link").
+    public static func hint(for error: FileError) -> String? {
+        error.explanation == nil ? failureHint : nil
+    }
+
     /// Writes `text` to `path` atomically.
     /// - Returns: the size and SHA-256 of what was written.
     /// - Throws: `Diagnostic` naming the path and the system's reason (e.g. "No space left
@@ -27,7 +33,7 @@ public enum AtomicFile {
         do {
             return try replace(path, produce)
         } catch let error as FileError {
-            throw Diagnostic(error, hint: failureHint)
+            throw Diagnostic(error, hint: hint(for: error))
         }
     }
 

@@ -103,6 +103,11 @@ public enum FileSystem {
         (try? FilePath(path).stat())?.type == .directory
     }
 
+    /// Whether `path` names a regular file (following symbolic links).
+    public static func isRegularFile(_ path: String) -> Bool {
+        (try? FilePath(path).stat())?.type == .regular
+    }
+
     /// `rename`: moves `source` to `destination`, atomically replacing a file there.
     public static func rename(
         _ source: String, to destination: String, operation: String = "cannot rename into place"

@@ -23,7 +23,7 @@ final class InterruptPhaseTests: XCTestCase {
                 .filter { $0.hasPrefix(".tmp-") } ?? []
             writing = staging.contains { folder in
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: experiment.appendingPathComponent(folder).path)) ?? []
-                return files.contains { $0.hasPrefix(".parameters.json.tmp-") }
+                return files.contains { $0.hasPrefix(".parameters.json.tmp~") }
             }
             if !writing { usleep(2_000) }
         }

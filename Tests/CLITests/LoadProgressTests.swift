@@ -41,8 +41,8 @@ final class LoadProgressTests: XCTestCase {
 
         // A terminal that can redraw: the line, then cleared before what follows; verify
         // re-trains the run just made, loading the file again, and predict reads it as a set.
-        for command in ["'\(dnnRun)' big.yaml", "'\(dnnRun)' validate big.yaml", "'\(dnnRun)' verify results/big",
-                        "'\(dnnRun)' predict results/big big.csv -o predictions.csv"] {
+        for command in ["'\(dnnRun)' big.yaml", "'\(dnnRun)' validate big.yaml", "'\(dnnRun)' verify results/big/default",
+                        "'\(dnnRun)' predict results/big/default big.csv -o predictions.csv"] {
             let result = try runProgram("/usr/bin/script", ["-qc", "TERM=xterm \(command)", "/dev/null"], in: dir)
             let text = result.stdout
             XCTAssertEqual(result.status, 0, text)

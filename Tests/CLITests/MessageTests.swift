@@ -68,11 +68,11 @@ final class MessageTests: XCTestCase {
         let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 100)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
         // A long re-training, so that the signal lands in it whatever the machine's speed.
-        let resolved = dir.appendingPathComponent("results/toy/spec.yaml")
+        let resolved = dir.appendingPathComponent("results/toy/default/spec.yaml")
         try String(contentsOf: resolved, encoding: .utf8)
             .replacingOccurrences(of: "iterations: 100\n", with: "iterations: 10000000\n")
             .write(to: resolved, atomically: true, encoding: .utf8)
-        let verify = try startDnnRun(["verify", "results/toy", "--quiet"], in: dir)
+        let verify = try startDnnRun(["verify", "results/toy/default", "--quiet"], in: dir)
         usleep(500_000)
         kill(verify.process.processIdentifier, SIGINT)
         let result = verify.wait()

@@ -53,7 +53,7 @@ final class PredictTests: XCTestCase {
     }
 
     private func runFolder() throws -> URL {
-        try Self.trained.get().appendingPathComponent("results/cat_5layer")
+        try Self.trained.get().appendingPathComponent("results/cat_5layer/default")
     }
 
     private func inputs() throws -> URL {
@@ -282,7 +282,7 @@ final class PredictTests: XCTestCase {
         let csv = try predict([run, "test.csv", "bare.csv", "--format", "csv"], in: dir)
         XCTAssertEqual(csv.status, 0, csv.stderr)
         let found = rows(csv.stdout)
-        XCTAssertEqual(found.count, 100)
+        guard found.count == 100 else { return XCTFail("expected 100 rows, got \(found.count)") }
         XCTAssertEqual(found.prefix(50).map(\.probability), hdf5.map(\.probability))
         XCTAssertEqual(found.suffix(50).map(\.probability), hdf5.map(\.probability))
         XCTAssertEqual(found.prefix(50).map(\.label), hdf5.map(\.label))
@@ -328,7 +328,7 @@ final class PredictTests: XCTestCase {
     func testAnOlderManifestFallsBackToTheTrainingFile() throws {
         // At the original's depth below the temporary folder, so that spec.yaml's
         // relative data paths still lead to the data.
-        let copy = try temporaryDirectory(for: self).appendingPathComponent("results/old")
+        let copy = try temporaryDirectory(for: self).appendingPathComponent("results/old/default")
         try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: runFolder(), to: copy)
         try removeInputShape(from: copy)
@@ -354,14 +354,14 @@ final class PredictTests: XCTestCase {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
-        let result = try predict(["results/toy", "test.csv", "--format", "csv"], in: dir)
+        let result = try predict(["results/toy/default", "test.csv", "--format", "csv"], in: dir)
         XCTAssertEqual(result.status, 0, result.stderr)
         let found = rows(result.stdout)
         XCTAssertEqual(found.count, 20)
         XCTAssertTrue(found.allSatisfy { $0.className == $0.prediction && $0.label != "" }, result.stdout)
         try "not really".write(to: dir.appendingPathComponent("photo.png"), atomically: true, encoding: .utf8)
         try assertRefused(
-            [dir.appendingPathComponent("results/toy").path, dir.appendingPathComponent("photo.png").path],
+            [dir.appendingPathComponent("results/toy/default").path, dir.appendingPathComponent("photo.png").path],
             naming: ["photo.png"], saying: "was trained on examples of 6 features, not on RGB images")
     }
 

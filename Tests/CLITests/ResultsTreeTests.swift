@@ -18,15 +18,18 @@ final class ResultsTreeTests: XCTestCase {
         let spec = try writeToySpec(in: dir)
         let result = try runDnnRun([spec.path, "--quiet"], in: dir)
         XCTAssertEqual(result.status, 0, result.stderr)
-        let run = dir.appendingPathComponent("results/toy")
+        // Layout 3: the spec as written is the point `default` of its experiment folder,
+        // which holds the experiment's summary and plot as a sweep's does.
+        let run = dir.appendingPathComponent("results/toy/default")
         XCTAssertEqual(filesUnder(dir.appendingPathComponent("results")).filter { !$0.contains("/.lock-") && !$0.hasPrefix(".lock-") },
-                       ["toy/costs.csv", "toy/manifest.json", "toy/metrics.json", "toy/parameters.json", "toy/spec.yaml"])
+                       ["toy/costs.svg", "toy/default/costs.csv", "toy/default/manifest.json", "toy/default/metrics.json",
+                        "toy/default/parameters.json", "toy/default/spec.yaml", "toy/summary.csv", "toy/summary.json"])
 
         // The summary line: final cost, accuracies, seconds and the folder.
         XCTAssertTrue(result.stdout.contains("toy: final cost "), result.stdout)
         XCTAssertTrue(result.stdout.contains("train accuracy "), result.stdout)
         XCTAssertTrue(result.stdout.contains("test accuracy "), result.stdout)
-        XCTAssertTrue(result.stdout.contains("-> results/toy"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("-> results/toy/default\n"), result.stdout)
 
         // costs.csv: a header, then iteration,cost every record_every iterations.
         let costs = try String(contentsOf: run.appendingPathComponent("costs.csv"), encoding: .utf8)
@@ -63,7 +66,7 @@ final class ResultsTreeTests: XCTestCase {
         let manifest = try json(run.appendingPathComponent("manifest.json"))
         XCTAssertEqual(manifest["status"] as? String, "completed")
         // The identity by content (issue 10; 0.1.0 hashed spec.yaml, with absolute paths).
-        XCTAssertEqual(manifest["results_format"] as? Int, 2)
+        XCTAssertEqual(manifest["results_format"] as? Int, 3)
         XCTAssertEqual((manifest["spec_sha256"] as? String)?.count, 64)
         XCTAssertNotEqual(manifest["spec_sha256"] as? String, try sha256(run.appendingPathComponent("spec.yaml")))
         let datasets = manifest["datasets"] as! [[String: String]]
@@ -79,7 +82,7 @@ final class ResultsTreeTests: XCTestCase {
         // spec.yaml: the resolved spec, defaults filled in and data paths relative to the
         // run folder (0.1.0 wrote them absolute), so the folder reruns wherever its data is.
         let resolved = try String(contentsOf: run.appendingPathComponent("spec.yaml"), encoding: .utf8)
-        XCTAssertTrue(resolved.contains("path: ../../train.csv"), resolved)
+        XCTAssertTrue(resolved.contains("path: ../../../train.csv"), resolved)
         XCTAssertFalse(resolved.contains(dir.path), resolved)
         for defaulted in ["hidden_activation: relu", "output_activation: sigmoid", "seed: 1", "engine: auto", "scale: 1"] {
             XCTAssertTrue(resolved.contains(defaulted), "\(defaulted) in\n\(resolved)")
@@ -90,7 +93,7 @@ final class ResultsTreeTests: XCTestCase {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
-        let manifest = dir.appendingPathComponent("results/toy/manifest.json")
+        let manifest = dir.appendingPathComponent("results/toy/default/manifest.json")
         let before = try Data(contentsOf: manifest)
         let again = try runDnnRun([spec.path, "--quiet"], in: dir)
         XCTAssertEqual(again.status, 0, again.stderr)
@@ -102,7 +105,7 @@ final class ResultsTreeTests: XCTestCase {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
-        let costs = dir.appendingPathComponent("results/toy/costs.csv")
+        let costs = dir.appendingPathComponent("results/toy/default/costs.csv")
         let before = try Data(contentsOf: costs)
 
         _ = try writeToySpec(in: dir, iterations: 100)

@@ -26,7 +26,7 @@ final class StandardStreamTests: XCTestCase {
             XCTAssertEqual(try status([spec.path, "--force"], redirections: redirection, in: dir), 0, redirection)
         }
         // The run itself is whole: no message went into one of its files.
-        XCTAssertEqual(try runDnnRun(["verify", dir.appendingPathComponent("results/toy").path, "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try runDnnRun(["verify", dir.appendingPathComponent("results/toy/default").path, "--quiet"], in: dir).status, 0)
     }
 
     func testAFailedRunStillExits1WithAFullStandardError() throws {

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from checks import DETERMINISTIC_METRICS, Checks, read_costs, read_json
 
-RUN = "experiments/dvc/results/cat_2layer"
+RUN = "experiments/dvc/results/cat_2layer/default"
 SPEC = "experiments/dvc/cat_2layer.yaml"
 
 
@@ -45,8 +45,8 @@ def main(out: Path) -> None:
     checks = Checks("dvc")
     repro_run = out / "repro-run"
     exp_run = out / "exp-run"
-    direct = out / "direct" / "cat_2layer"
-    direct_exp = direct / "training.learning_rate=0.01"
+    direct = out / "direct" / "cat_2layer" / "default"
+    direct_exp = out / "direct" / "cat_2layer" / "training.learning_rate=0.01"
 
     # dvc repro ran the spec: the same numbers as dnn-run without DVC.
     manifest = read_json(repro_run / "manifest.json")

@@ -118,7 +118,7 @@ git add -A
 git commit -qm "dvc init"
 
 run dvc repro experiments/dvc/dvc.yaml
-cp -R experiments/dvc/results/cat_2layer "$out/repro-run"
+cp -R experiments/dvc/results/cat_2layer/default "$out/repro-run"
 run dvc repro experiments/dvc/dvc.yaml | tee "$out/repro-again.txt"
 run dvc metrics show
 dvc metrics show --json > "$out/metrics.json"
@@ -131,7 +131,7 @@ git commit -qm "dvc repro"
 "$BIN" experiments/dvc/cat_2layer.yaml --results "$out/direct" --quiet --set training.learning_rate=0.01
 
 run dvc exp run experiments/dvc/dvc.yaml -S 'experiments/dvc/cat_2layer.yaml:training.learning_rate=0.01'
-cp -R experiments/dvc/results/cat_2layer "$out/exp-run"
+cp -R experiments/dvc/results/cat_2layer/default "$out/exp-run"
 git diff -U0 experiments/dvc/cat_2layer.yaml > "$out/spec.diff"
 dvc metrics show --json > "$out/metrics-exp.json"
 run dvc exp show --no-pager --only-changed
@@ -179,7 +179,7 @@ cd "$store"
 run "$PY" "$ROOT/scripts/mlflow_import.py" "$results" --tracking-uri "sqlite:///$store/mlflow.db" \
     | tee "$store/import-1.txt"
 run "$PY" "$ROOT/scripts/mlflow_import.py" "$results/cat_lr_seed" "$results/cat_2layer" \
-    "$results/cat_lr_seed/training.learning_rate=0.01,training.seed=2" \
+    "$results/cat_lr_seed/training.learning_rate=0.01,training.seed=2" "$results/cat_2layer/default" \
     --tracking-uri "sqlite:///$store/mlflow.db" | tee "$store/import-2.txt"
 cd "$ROOT"
 "$PY" "$HERE/check_mlflow.py" --results "$results" --store "$store" \

@@ -18,7 +18,7 @@ final class FileSystemTests: XCTestCase {
     }
 
     /// A bare file name is written in the working directory (its temporary file too, not
-    /// at "/.name.tmp-PID").
+    /// at "/.name.tmp~ID").
     func testAtomicWriteOfABareNameStaysInTheWorkingDirectory() throws {
         let directory = TemporaryDirectory()
         let previous = FileManager.default.currentDirectoryPath
@@ -27,16 +27,16 @@ final class FileSystemTests: XCTestCase {
         try AtomicFile.write("x\n", to: "bare.txt")
         XCTAssertEqual(try String(contentsOfFile: directory.file("bare.txt"), encoding: .utf8), "x\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["bare.txt"])
-        XCTAssertEqual(AtomicFile.staging(for: "bare.txt").temporary, "./.bare.txt.tmp-\(getpid())")
-        XCTAssertEqual(AtomicFile.staging(for: "/r/x/m.json").temporary, "/r/x/.m.json.tmp-\(getpid())")
-        XCTAssertEqual(AtomicFile.staging(for: "/m.json").temporary, "//.m.json.tmp-\(getpid())")
+        XCTAssertEqual(AtomicFile.staging(for: "bare.txt").temporary, "./.bare.txt.tmp~\(ProcessIdentity.current)")
+        XCTAssertEqual(AtomicFile.staging(for: "/r/x/m.json").temporary, "/r/x/.m.json.tmp~\(ProcessIdentity.current)")
+        XCTAssertEqual(AtomicFile.staging(for: "/m.json").temporary, "//.m.json.tmp~\(ProcessIdentity.current)")
     }
 
     func testAtomicWriteIntoAMissingFolderNamesThePathAndTheReason() {
         XCTAssertThrowsError(try AtomicFile.write("x", to: "/nonexistent/out.txt")) { error in
             let diagnostic = error as? Diagnostic
             XCTAssertEqual(
-                diagnostic?.message, "cannot create '/nonexistent/.out.txt.tmp-\(getpid())': No such file or directory")
+                diagnostic?.message, "cannot create '/nonexistent/.out.txt.tmp~\(ProcessIdentity.current)': No such file or directory")
             XCTAssertEqual(diagnostic?.hint, AtomicFile.failureHint)
         }
     }
