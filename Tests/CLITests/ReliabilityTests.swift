@@ -42,7 +42,8 @@ final class ReliabilityTests: XCTestCase {
         let spec = try writeToySpec(in: dir)
         let results = mountPoint.appendingPathComponent("results")
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet", "--results", results.path], in: dir).status, 0)
-        let run = results.appendingPathComponent("toy")
+        let experiment = results.appendingPathComponent("toy")
+        let run = experiment.appendingPathComponent("default")
         let before = try filesUnder(run).map { try Data(contentsOf: run.appendingPathComponent($0)) }
 
         // Fill the disk, leaving a few hundred bytes.
@@ -58,7 +59,7 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertTrue((full.stdout + full.stderr).contains("No space left on device"), full.stdout + full.stderr)
         let after = try filesUnder(run).map { try Data(contentsOf: run.appendingPathComponent($0)) }
         XCTAssertEqual(after, before, "the completed run is untouched")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: results.path).filter { $0.hasPrefix(".tmp-") || $0.hasPrefix(".old-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: experiment.path).filter { $0.hasPrefix(".tmp-") || $0.hasPrefix(".old-") }
         XCTAssertEqual(leftovers, [], "no staging folder left behind")
         try FileManager.default.removeItem(at: filler)
         XCTAssertEqual(try runDnnRun(["verify", run.path, "--quiet"], in: dir).status, 0)

@@ -101,7 +101,7 @@ final class ReproduceTests: XCTestCase {
         for name in models {
             var expected = try oracle(name)
             if name == model { edit(&expected.costs) }
-            let folder = dir.appendingPathComponent(name)
+            let folder = dir.appendingPathComponent(name + "/default")   // the spec as written
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let csv = "iteration,cost\n" + expected.costs.map { "\(Int($0[0])),\($0[1])\n" }.joined()
             try csv.write(to: folder.appendingPathComponent("costs.csv"), atomically: true, encoding: .utf8)
@@ -149,7 +149,7 @@ final class ReproduceTests: XCTestCase {
         try FileManager.default.removeItem(at: off.appendingPathComponent("cat_2layer"))
         let missing = try compare(off)
         XCTAssertEqual(missing.status, 2, missing.stdout + missing.stderr)
-        XCTAssertTrue(missing.stderr.contains(off.appendingPathComponent("cat_2layer/costs.csv").path), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains(off.appendingPathComponent("cat_2layer/default/costs.csv").path), missing.stderr)
     }
 
     /// The script `make reproduce` runs, with the dnn-run the tests use: trains both models

@@ -145,7 +145,7 @@ final class ResultsLayoutTests: XCTestCase {
         }
         // spec.yaml's data paths are one level deeper; the manifest records its new bytes.
         let specText = try String(contentsOf: point.appendingPathComponent("spec.yaml"), encoding: .utf8)
-        XCTAssertTrue(specText.contains("train: ../../../train.csv"), specText)
+        XCTAssertTrue(specText.contains("  train:\n    path: ../../../train.csv\n"), specText)
         let manifest = try json(point.appendingPathComponent("manifest.json"))
         XCTAssertEqual(manifest["spec_sha256"] as? String, identity)
         let record = (manifest["files"] as! [[String: Any]]).first { $0["name"] as? String == "spec.yaml" }

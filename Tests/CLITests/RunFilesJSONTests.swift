@@ -26,7 +26,7 @@ final class RunFilesJSONTests: XCTestCase {
         XCTAssertEqual(try RunFiles.jsonText(manifest), """
             {
               "status": "completed",
-              "results_format": 2,
+              "results_format": 3,
               "spec_sha256": "bdb90506c20f30b22962e716de537923eb78232b5ed5a3ab4b70bc517253d901",
               "datasets": [
                 {
@@ -51,6 +51,7 @@ final class RunFilesJSONTests: XCTestCase {
               "finished": "2026-11-29T23:31:27Z",
               "iterations_completed": 2500,
               "error": null,
+              "test_error": null,
               "provenance": null,
               "input_shape": null,
               "classes": null
@@ -68,7 +69,7 @@ final class RunFilesJSONTests: XCTestCase {
         XCTAssertEqual(try RunFiles.jsonText(manifest), """
             {
               "status": "failed",
-              "results_format": 2,
+              "results_format": 3,
               "spec_sha256": "ab",
               "datasets": [],
               "files": null,
@@ -82,6 +83,7 @@ final class RunFilesJSONTests: XCTestCase {
               "finished": "2026-11-29T23:31:28Z",
               "iterations_completed": 7,
               "error": "the cost became NaN at iteration 7; the learning rate \\"10.0\\" is probably too large",
+              "test_error": null,
               "provenance": null,
               "input_shape": null,
               "classes": null

@@ -16,7 +16,7 @@ final class RunTrustTests: XCTestCase {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
-        let run = dir.appendingPathComponent("results/toy")
+        let run = dir.appendingPathComponent("results/toy/default")
         let files = try manifest(run)["files"] as! [[String: Any]]
         XCTAssertEqual(files.map { $0["name"] as! String }, ["spec.yaml", "costs.csv", "parameters.json", "metrics.json"])
         let parameters = run.appendingPathComponent("parameters.json")
@@ -78,10 +78,10 @@ final class RunTrustTests: XCTestCase {
 
     func testWaitingForAnotherProcessEndsAtCtrlC() throws {
         let dir = try temporaryDirectory(for: self)
-        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 3_000_000)
+        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 10_000_000)
         let holder = try startDnnRun([spec.path, "--quiet"], in: dir)
         defer { kill(holder.process.processIdentifier, SIGKILL); _ = holder.wait() }
-        let lock = dir.appendingPathComponent("results/.lock-toy")
+        let lock = dir.appendingPathComponent("results/toy/.lock-default")   // held while it trains
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: lock.path) && Date() < deadline { usleep(20_000) }
         usleep(300_000)
@@ -93,7 +93,7 @@ final class RunTrustTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 5, "stopped waiting at once")
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("toy: interrupted"), result.stdout)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results/toy").path), "nothing changed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results/toy/default").path), "nothing changed")
     }
 
     func testANonFiniteCostBeforeAnyUpdateIsNotBlamedOnTheLearningRate() throws {
@@ -113,7 +113,7 @@ final class RunTrustTests: XCTestCase {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
-        var provenance = try manifest(dir.appendingPathComponent("results/toy"))["provenance"] as! [String: Any]
+        var provenance = try manifest(dir.appendingPathComponent("results/toy/default"))["provenance"] as! [String: Any]
         XCTAssertEqual((provenance["command"] as? [String])?.dropFirst(), [spec.path, "--quiet"])
         XCTAssertEqual(provenance["working_directory"] as? String, dir.path)
         XCTAssertEqual(provenance["spec_file"] as? String, spec.path)
@@ -127,13 +127,13 @@ final class RunTrustTests: XCTestCase {
         try git("add", "toy.yaml")
         try git("commit", "-qm", "spec")
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet", "--force"], in: dir).status, 0)
-        provenance = try manifest(dir.appendingPathComponent("results/toy"))["provenance"] as! [String: Any]
+        provenance = try manifest(dir.appendingPathComponent("results/toy/default"))["provenance"] as! [String: Any]
         let state = provenance["git"] as? [String: Any]
         XCTAssertEqual((state?["commit"] as? String)?.count, 40, "\(provenance)")
         XCTAssertEqual(state?["dirty"] as? Bool, false)
         try (String(contentsOf: spec, encoding: .utf8) + "# changed\n").write(to: spec, atomically: true, encoding: .utf8)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet", "--force"], in: dir).status, 0)
-        provenance = try manifest(dir.appendingPathComponent("results/toy"))["provenance"] as! [String: Any]
+        provenance = try manifest(dir.appendingPathComponent("results/toy/default"))["provenance"] as! [String: Any]
         XCTAssertEqual((provenance["git"] as? [String: Any])?["dirty"] as? Bool, true)
     }
 }

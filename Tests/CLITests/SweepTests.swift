@@ -147,7 +147,7 @@ final class SweepTests: XCTestCase {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir)
         XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
-        let run = dir.appendingPathComponent("results/toy")
+        let run = dir.appendingPathComponent("results/toy/default")
         let ok = try runDnnRun(["verify", run.path, "--quiet"], in: dir)
         XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
         XCTAssertTrue(ok.stdout.contains("bit for bit"), ok.stdout)
