@@ -4,7 +4,7 @@ APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-c
 TEST_VENV := .venv-test
 BIN := .build/release/dnn-run
 
-.PHONY: all deps build release run reproduce test test-venv test-slurm test-integrations check-parity bench fuzz clean
+.PHONY: all deps build release run reproduce test test-venv test-slurm test-redteam test-integrations check-parity bench fuzz clean
 
 all: release
 
@@ -58,6 +58,12 @@ $(TEST_VENV)/installed: Tests/ImagesTests/Reference/requirements.txt
 # slurmd, slurm-client and munge when missing; needs root): Tests/Slurm/run.sh.
 test-slurm:
 	bash Tests/Slurm/run.sh
+
+# Issue 22's hostile cases replayed against the release binary (Tests/RedTeam/replay.sh):
+# nesting run folders, others' files, links, a hostile git repository, FIFOs, crafted
+# manifests, HDF5 files and costs, all made at run time.
+test-redteam: release test-venv
+	bash Tests/RedTeam/replay.sh $(BIN) $(CURDIR)/$(TEST_VENV)/bin/python
 
 # DVC and MLflow against real results trees (README: "With DVC", "With MLflow"): installs
 # them into .venv-integrations/ (once), runs experiments/dvc/dvc.yaml and

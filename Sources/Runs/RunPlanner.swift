@@ -186,6 +186,12 @@ public enum RunPlanner {
     static func decide(
         folder: String, manifest: Manifest?, spec: ExperimentSpec, datasets: [DatasetRecord], force: Bool
     ) -> Result<PlannedRun.State, Diagnostic> {
+        let experiment = PathNames.parent(of: folder)
+        if FileSystem.exists(experiment), !FileSystem.isDirectory(experiment) {
+            return .failure(Diagnostic(
+                "'\(PathNames.relativeToWorkingDirectory(experiment))' exists but is not a folder; the experiment '\(spec.name)' needs a folder there for its runs",
+                hint: "change the spec's name or choose another \(option: .results) directory; dnn-run never replaces a file, also with \(option: .force)"))
+        }
         guard let status = try? FileSystem.linkStatus(of: folder) else {
             return .success(.toRun(reason: "new"))
         }

@@ -74,6 +74,22 @@ final class ResultsLayoutTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: place.appendingPathComponent("thesis.tex"), encoding: .utf8), "mine\n")
     }
 
+    /// The case: a spec named after its own training file, with `--results .`.
+    func testASpecNamedAfterAFileNeverReplacesIt() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir, name: "train.csv")
+        let before = try Data(contentsOf: dir.appendingPathComponent("train.csv"))
+        for force in [[], ["--force"]] {
+            let result = try runDnnRun([spec.path, "--quiet", "--results", "."] + force, in: dir)
+            XCTAssertEqual(result.status, 2, "\(force): \(result.stdout)")
+            XCTAssertTrue(result.stderr.contains(
+                "'train.csv' exists but is not a folder; the experiment 'train.csv' needs a folder there for its runs"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("dnn-run never replaces a file, also with --force"), result.stderr)
+            XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("train.csv")), before)
+        }
+        XCTAssertEqual(try files.contentsOfDirectory(atPath: dir.path).sorted(), ["test.csv", "toy.yaml", "train.csv"], "nothing written")
+    }
+
     // MARK: Trees of results format 2
 
     /// Turns the plain run of a format 3 tree into the format 2 layout, as dnn-run 0.1 wrote

@@ -171,7 +171,7 @@ for file in external lzf; do
     cat >"$file.yaml" <<EOF
 name: $file
 data:
-  train: {path: $file.h5, format: hdf5, x: train_set_x, y: train_set_y}
+  train: {path: $file.h5, x: train_set_x, y: train_set_y}
 model:
   layer_dims: [12, 1]
 training:
@@ -224,7 +224,7 @@ check "13 a manifest that omits parameters.json beside a corrupted one is not up
 
 # --- 10: the test set fails after training ----------------------------------------------------
 fresh
-sed -i 's/iterations: 200/iterations: 3000000/; s/learning_rate: 0.5/learning_rate: 0.0001/' toy.yaml
+sed -i 's/iterations: 200/iterations: 2000000/; s/learning_rate: 0.5/learning_rate: 0.00001/' toy.yaml
 "$BIN" toy.yaml --quiet >"$WORK/bg.out" 2>&1 &
 BACKGROUND=$!
 for _ in $(seq 300); do compgen -G "results/toy/.tmp-default~*/spec.yaml" >/dev/null && break; sleep 0.1; done
