@@ -202,9 +202,11 @@ public enum RunPlanner {
         }
         if force { return .success(.toRun(reason: "forced")) }
         guard let manifest else {
-            return .failure(Diagnostic(
-                "'\(PathNames.relativeToWorkingDirectory(folder))' holds a manifest.json that cannot be read",
-                hint: "pass \(option: .force) to retrain and replace the run, or move the folder away"))
+            // Why it cannot be read, by field ("the field status is not one of ...").
+            let shown = PathNames.relativeToWorkingDirectory(folder)
+            var why = "'\(shown)' holds a manifest.json that cannot be read"
+            do throws(Diagnostic) { _ = try RunFiles.loadManifest(inFolder: folder, shown: shown) } catch { why = error.message }
+            return .failure(Diagnostic(why, hint: "pass \(option: .force) to retrain and replace the run, or move the folder away"))
         }
         switch manifest.status {
         case .failed: return .success(.toRun(reason: "failed before: \(manifest.error ?? "unknown error")"))

@@ -88,8 +88,9 @@ final class ManifestTrustTests: XCTestCase {
             var manifest = good
             manifest[field] = value
             try writeManifestJSON(manifest, to: run)
+            // A rerun of its spec says the same, and replaces nothing without --force.
             for command in [["verify", run.path], ["predict", run.path, dir.appendingPathComponent("test.csv").path],
-                            ["compare", run.path]] {
+                            ["compare", run.path], [dir.appendingPathComponent("toy.yaml").path]] {
                 let result = try runDnnRun(command, in: dir)
                 XCTAssertEqual(result.status, 2, "\(command[0]) \(field): " + result.stdout + result.stderr)
                 XCTAssertTrue(result.stderr.contains(expected), "\(command[0]) \(field): \(result.stderr)")
