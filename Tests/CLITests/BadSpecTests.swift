@@ -32,7 +32,7 @@ final class BadSpecTests: XCTestCase {
 
     static let cases: [Case] = [
         Case(name: "tab indentation", edits: [3: "\ttrain: train.csv"], location: "3:", says: ["tab"]),
-        Case(name: "unclosed bracket", edits: [6: "  layer_dims: [6, 4, 1"], location: "", says: []),
+        Case(name: "unclosed bracket", edits: [6: "  layer_dims: [6, 4, 1"], location: "7:", says: ["started at line 6, column 15"]),
         Case(name: "duplicate key", edits: [9: "  learning_rate: 0.1"], location: "9:3", says: ["duplicate", "learning_rate"]),
         Case(name: "wrong type", edits: [8: "  learning_rate: abc"], location: "8:18", says: ["learning_rate", "number"]),
         Case(name: "negative iterations", edits: [9: "  iterations: -5"], location: "9:15", says: ["iterations"]),
@@ -41,7 +41,7 @@ final class BadSpecTests: XCTestCase {
         Case(name: "empty layer_dims", edits: [6: "  layer_dims: []"], location: "6:15", says: ["layer_dims"]),
         Case(name: "zero layer size", edits: [6: "  layer_dims: [6, 0, 1]"], location: "6:", says: ["layer_dims"]),
         Case(name: "unknown key with a suggestion", edits: [8: "  learning_rat: 0.5"], location: "8:3", says: ["learning_rat", "did you mean 'learning_rate'"]),
-        Case(name: "missing required key", edits: [9: ""], location: "", says: ["iterations"]),
+        Case(name: "missing required key", edits: [9: ""], location: "8:3", says: ["missing required key 'training.iterations'"]),
         Case(name: "seed out of range", append: "  seed: 4294967296", location: "10:9", says: ["seed"]),
         Case(name: "unknown activation", edits: [6: "  layer_dims: [6, 4, 1]\n  hidden_activation: relux"], location: "7:22", says: ["relu"]),
         Case(name: "output activation other than sigmoid", edits: [6: "  layer_dims: [6, 4, 1]\n  output_activation: tanh"], location: "7:22", says: ["sigmoid"]),

@@ -52,11 +52,20 @@ final class InterruptPhaseTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("SIGTERM again: stopping now"), result.stderr)
         XCTAssertEqual(result.stderr.components(separatedBy: "stopping after this iteration").count, 2,
                        "the first message once: \(result.stderr)")
-        // Nothing that looks complete but is not: every visible folder verifies.
-        let visible = (try FileManager.default.contentsOfDirectory(atPath: experiment.path)).filter { !$0.hasPrefix(".") && !$0.contains(".") }
-        for folder in visible where FileManager.default.fileExists(atPath: experiment.appendingPathComponent("\(folder)/manifest.json").path) {
+        // Nothing that looks complete but is not: the point whose files were being written
+        // is not in place, and every visible folder is a completed run.
+        let visible = try FileManager.default.contentsOfDirectory(atPath: experiment.path)
+            .filter { !$0.hasPrefix(".") && isFolder(experiment.appendingPathComponent($0)) }
+        XCTAssertFalse(visible.contains("training.seed=1"), "the interrupted point is in place: \(visible)")
+        for folder in visible {
             let manifest = try String(contentsOf: experiment.appendingPathComponent("\(folder)/manifest.json"), encoding: .utf8)
             XCTAssertTrue(manifest.contains("\"status\": \"completed\""), manifest)
         }
     }
+}
+
+/// Whether `url` is a folder (a symbolic link to one counts).
+private func isFolder(_ url: URL) -> Bool {
+    var folder: ObjCBool = false
+    return FileManager.default.fileExists(atPath: url.path, isDirectory: &folder) && folder.boolValue
 }

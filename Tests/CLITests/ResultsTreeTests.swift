@@ -128,7 +128,11 @@ final class ResultsTreeTests: XCTestCase {
         try writeToyData(in: dir, examples: 41)
         let rerun = try runDnnRun([spec.path, "--quiet"], in: dir)
         XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertTrue(rerun.stdout.contains("toy: training again (the train data changed since it ran)\n"), rerun.stdout)
         XCTAssertTrue(rerun.stdout.contains("toy: final cost"), rerun.stdout)
+        let manifest = try json(dir.appendingPathComponent("results/toy/default/manifest.json"))
+        let train = (manifest["datasets"] as! [[String: String]]).first { $0["split"] == "train" }
+        XCTAssertEqual(train?["sha256"], try sha256(dir.appendingPathComponent("train.csv")), "the new data's hash")
     }
 
     func testSetOverridesGetTheirOwnFolder() throws {

@@ -22,7 +22,7 @@ final class StandardStreamTests: XCTestCase {
     func testATrainingRunKeepsItsStatusWhenItsOutputCannotBeWritten() throws {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir)
-        for redirection in ["2>/dev/full >/dev/full", ">&- 2>&-", "2>&1 | head -c 1 >/dev/null; exit ${PIPESTATUS:-0}"] {
+        for redirection in ["2>/dev/full >/dev/full", ">&- 2>&-", "2>&1 | head -c 1 >/dev/null; exit ${PIPESTATUS[0]}"] {
             XCTAssertEqual(try status([spec.path, "--force"], redirections: redirection, in: dir), 0, redirection)
         }
         // The run itself is whole: no message went into one of its files.

@@ -117,8 +117,11 @@ final class TravelTests: XCTestCase {
         XCTAssertEqual(moved.status, 0, moved.stderr)
         XCTAssertTrue(moved.stdout.contains("4 runs: 4 up to date"), moved.stdout)
 
-        // A real change of spec is still one.
-        let changed = try runDnnRun([b.spec.path, "--quiet", "--set", "model.init=lecun"], in: b.dir)
-        XCTAssertEqual(changed.status, 0, "--set makes new folders: \(changed.stderr)")
+        // A real change of spec is still one: the same folder names, another identity.
+        let text = try String(contentsOf: b.spec, encoding: .utf8)
+        try text.replacingOccurrences(of: "iterations: 200\n", with: "iterations: 100\n").write(to: b.spec, atomically: true, encoding: .utf8)
+        let changed = try runDnnRun([b.spec.path, "--quiet"], in: b.dir)
+        XCTAssertEqual(changed.status, 2, changed.stdout + changed.stderr)
+        XCTAssertTrue(changed.stderr.contains("holds a completed run of a different spec"), changed.stderr)
     }
 }

@@ -219,10 +219,10 @@ final class CostPlotTests: XCTestCase {
 
     // MARK: Determinism
 
+    /// Two plots built from equal inputs (not one plot rendered twice, which proves
+    /// nothing); across processes, whose hash seeds differ, PlotGroupTests compares the
+    /// bytes two `dnn-run plot` runs write.
     func testTheSameInputGivesTheSameBytes() {
-        for (name, plot) in Self.edgeCases {
-            XCTAssertEqual(plot.svg(), plot.svg(), name)
-        }
         let a = CostPlot(series: Self.sweep, title: "sweep", logScale: true).svg()
         let b = CostPlot(series: Self.sweep.map { CostSeries(label: $0.label, points: $0.points) }, title: "sweep", logScale: true).svg()
         XCTAssertEqual(a, b)

@@ -97,8 +97,9 @@ public func runProgram(
 
 /// `sh -c COMMAND` in `directory`; the command finds the built binary in `$DNN_RUN`.
 @discardableResult
+/// It runs in bash, not /bin/sh (dash on Debian, which has no PIPESTATUS and no pipefail).
 public func runShell(_ command: String, in directory: URL) throws -> ProcessResult {
-    try runProgram("/bin/sh", ["-c", command], in: directory, environment: ["DNN_RUN": dnnRunExecutable().path])
+    try runProgram("/bin/bash", ["-c", command], in: directory, environment: ["DNN_RUN": dnnRunExecutable().path])
 }
 
 /// A file's SHA-256 as `sha256sum` prints it: a hash computed outside dnn-run.
