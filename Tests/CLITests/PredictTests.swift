@@ -223,13 +223,14 @@ final class PredictTests: XCTestCase {
     }
 
     /// JPEGs (lossy), upscaled PNGs and JPEGs (resized back to 64 x 64 as Pillow does),
-    /// grey, RGBA and palette images: all classify; the JPEG and upscaled probabilities
-    /// stay within 0.1 of the originals' and no class changes (measured: 0.040 and 0.009).
+    /// grey, RGBA and palette images: all classify; the probabilities stay as close to the
+    /// originals' as the README says, and no class changes (measured on this fixture, whose
+    /// decoding is deterministic: 0.0402, 0.0088 and 0.0103).
     func testJPEGUpscaledAndConvertedImagesClassify() throws {
         let dir = try inputs()
         let run = try runFolder().path
         let own = try ownPredictions()
-        for (folder, ext, count) in [("jpg", "jpg", 50), ("up", "png", 50), ("up", "jpg", 10)] {
+        for (folder, ext, count, bound) in [("jpg", "jpg", 50, 0.041), ("up", "png", 50, 0.009), ("up", "jpg", 10, 0.011)] {
             let files = (0..<count).map { dir.appendingPathComponent(String(format: "\(folder)/%02d.\(ext)", $0)).path }
             let result = try predict([run] + files + ["--format", "csv"])
             XCTAssertEqual(result.status, 0, result.stderr)
@@ -243,7 +244,7 @@ final class PredictTests: XCTestCase {
                 XCTAssertEqual(row.className, own.predictions[k] == 1 ? "cat" : "non-cat")
             }
             print("\(folder)/*.\(ext): largest probability difference from the HDF5 images \(largest)")
-            XCTAssertLessThan(largest, 0.1, "\(folder)/*.\(ext)")
+            XCTAssertLessThan(largest, bound, "\(folder)/*.\(ext): the README's bound")
         }
         let modes = ["grey.png", "rgba.png", "palette.png"].map { dir.appendingPathComponent("modes/\($0)").path }
         let table = try predict([run] + modes)

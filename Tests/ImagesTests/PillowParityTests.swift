@@ -22,11 +22,19 @@ final class PillowParityTests: XCTestCase {
         return (largest, count)
     }
 
-    /// Runs the cases whose names `select` picks; returns the largest difference seen.
+    /// The README's count of cases compared with Pillow, by group: 207 in all.
+    static let expectedCases = ["PNG": 46, "JPEG": 11, "course PNG": 50, "course JPEG": 50, "course upscaled": 50]
+
+    func testTheREADMEsCaseCountIsTheCasesCompared() {
+        XCTAssertEqual(Self.expectedCases.values.reduce(0, +), 207, "README: 'on 207 cases'")
+    }
+
+    /// Runs the cases whose names `select` picks, as many as `expectedCases` says, and
+    /// checks that every one is identical to Pillow's; returns the largest difference seen.
     private func compare(_ select: (String) -> Bool, group: String) throws -> Int {
         let generated = try PillowReference.generated()
         let cases = generated.cases.filter { select($0.name) }
-        XCTAssertFalse(cases.isEmpty, "no \(group) cases in the generated cases.tsv")
+        XCTAssertEqual(cases.count, Self.expectedCases[group], "\(group) cases in the generated cases.tsv")
         var largest = 0
         var worst = "-"
         var differing = 0
@@ -51,6 +59,7 @@ final class PillowParityTests: XCTestCase {
         print("\(group) vs \(generated.summary.split(separator: ":").first ?? "Pillow"): \(cases.count) cases, "
             + "largest difference \(largest) 8-bit levels\(largest > 0 ? " (\(worst))" : ""), "
             + "\(differing) cases not identical")
+        XCTAssertEqual(differing, 0, "\(group): every case byte for byte")
         return largest
     }
 
