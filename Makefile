@@ -1,6 +1,6 @@
 # dnn-run: make run (train the course's 5-layer cat model), make reproduce, make test, make bench.
 SWIFT ?= swift
-APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-config libssl-dev time
+APT_PACKAGES := libyaml-dev libhdf5-dev libblis-dev libstb-dev libjpeg-dev pkg-config libssl-dev time bsdutils util-linux
 TEST_VENV := .venv-test
 BIN := .build/release/dnn-run
 

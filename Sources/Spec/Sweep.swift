@@ -4,7 +4,7 @@ import Data
 /// What a spec asks to run: every point of its sweep, each validated, in a stable order.
 ///
 /// A spec with no sweep and no override has one point with no assignments, whose results
-/// go in `results/<name>/`; otherwise each point has a folder of its own inside it.
+/// go in `results/<name>/default/`; otherwise each point has a folder of its own inside `results/<name>/`.
 public struct Sweep: Equatable, Sendable {
     /// The points in the sweep's order: the product of its axes (a grid key, a paired
     /// group, the random block) in the order written, the last varying fastest; within an

@@ -3,7 +3,7 @@ extension SpecSchema {
     ///
     ///     | key | type | default | meaning |
     ///     |---|---|---|---|
-    ///     | `name` | text of ... | required | the results folder `results/<name>/` |
+    ///     | `name` | text of ... | required | the experiment folder `results/<name>/` |
     ///
     /// A test checks that README.md holds exactly this table.
     static var markdownTable: String {

@@ -14,7 +14,7 @@ import Support
 enum SpecSchema {
     static let keys: [SpecKey] = [
         .required(
-            "name", \.name, .folderName, meaning: "the results folder `results/<name>/`", example: "name: cat_5layer"),
+            "name", \.name, .folderName, meaning: "the experiment folder `results/<name>/`", example: "name: cat_5layer"),
         .optional(
             "description", \.description, .text, meaning: "free text",
             example: "description: 5-layer cat classifier"),
