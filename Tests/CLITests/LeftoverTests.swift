@@ -59,6 +59,30 @@ final class LeftoverTests: XCTestCase {
         for name in kept { XCTAssertTrue(left.contains(name), "\(name) was removed") }
     }
 
+    /// A run killed with SIGKILL in the middle of training leaves its staging folder (and
+    /// its lock, which the kernel releases); the next run of the experiment removes it.
+    func testTheStagingFolderOfAKilledRunIsRemovedByTheNextRun() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 10_000_000)
+        let long = try startDnnRun([spec.path, "--quiet", "--set", "training.seed=1"], in: dir)
+        let experiment = dir.appendingPathComponent("results/toy")
+        var staging: String?
+        let deadline = Date().addingTimeInterval(30)
+        while staging == nil && Date() < deadline {
+            staging = (try? files.contentsOfDirectory(atPath: experiment.path))?.first { $0.hasPrefix(".tmp-training.seed=1~") }
+            if staging == nil { usleep(20_000) }
+        }
+        kill(long.process.processIdentifier, SIGKILL)
+        XCTAssertEqual(long.wait().status, SIGKILL, "killed")
+        guard let staging else { return XCTFail("the long run never staged") }
+        XCTAssertTrue(files.fileExists(atPath: experiment.appendingPathComponent(staging).path), "left behind by SIGKILL")
+
+        let next = try runDnnRun([spec.path, "--quiet", "--set", "training.seed=1", "--set", "training.iterations=10"], in: dir)
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertTrue(next.stdout.contains("removed \(staging), left in results/toy by a dnn-run process that is gone"), next.stdout)
+        XCTAssertFalse(files.fileExists(atPath: experiment.appendingPathComponent(staging).path))
+    }
+
     func testNoEntryOfTheResultsDirectoryIsTakenForALeftover() throws {
         let dir = try temporaryDirectory(for: self)
         // A spec may be named .tmp-a-99999; the user's own dot files beside experiments.
