@@ -44,36 +44,49 @@ final class RunTrustTests: XCTestCase {
         XCTAssertTrue(try runDnnRun([spec.path, "--quiet"], in: dir).stdout.contains("up to date"))
     }
 
+    /// Two specs of one name, deterministically: the test holds the lock of one point
+    /// while the other spec's process plans, trains its free point and waits; a completed
+    /// run of the first spec is put in place meanwhile, then the lock is released. The
+    /// waiting process finds it under the lock: that point fails, exit 1, nothing
+    /// overwritten. (The run of the free point proves the process planned before.)
     func testTwoSpecsOfOneNameNeverOverwriteEachOthersCompletedRuns() throws {
         let dir = try temporaryDirectory(for: self)
-        let sweep = "sweep:\n  training.seed: [1, 2, 3, 4, 5, 6]\n"
-        let lecun = try writeToySpec(in: dir, file: "lecun.yaml", learningRate: "0.05", iterations: 3000, extra: sweep)
-        let he = dir.appendingPathComponent("he.yaml")
-        try String(contentsOf: lecun, encoding: .utf8).replacingOccurrences(of: "init: he", with: "init: glorot")
-            .write(to: he, atomically: true, encoding: .utf8)
-        let first = try startDnnRun([lecun.path, "--quiet"], in: dir)
-        usleep(50_000)
-        let second = try startDnnRun([he.path, "--quiet"], in: dir)
-        let (a, b) = (first.wait(), second.wait())
-        // Each completed folder was trained by exactly one process, and holds that process's spec.
-        func trained(_ result: ProcessResult) -> Set<String> {
-            Set(result.stdout.split(separator: "\n").filter { $0.contains(": final cost ") }.map { String($0.prefix { $0 != ":" }) })
-        }
-        let byA = trained(a), byB = trained(b)
-        XCTAssertTrue(byA.isDisjoint(with: byB), "both claim \(byA.intersection(byB))\n\(a.stdout)\n\(b.stdout)")
-        for (runs, initializer) in [(byA, "he"), (byB, "glorot")] {
-            for label in runs {
-                let folder = dir.appendingPathComponent("results").appendingPathComponent(label)
-                let spec = try String(contentsOf: folder.appendingPathComponent("spec.yaml"), encoding: .utf8)
-                XCTAssertTrue(spec.contains("init: \(initializer)"), "\(label) was overwritten:\n\(spec)")
-            }
-        }
-        // A process that met the other's runs says so and exits 1; none claims more than 6.
-        for result in [a, b] where trained(result).count < 6 {
-            // Refused at planning (exit 2), or a point met under its lock (exit 1, named).
-            XCTAssertEqual(result.status, result.stderr.contains("different spec") ? 2 : 1, result.stdout + result.stderr)
-            if result.status == 1 { XCTAssertTrue(result.stdout.contains("now holds a completed run of a different spec"), result.stdout) }
-        }
+        let he = try writeToySpec(in: dir, file: "he.yaml", extra: "sweep:\n  training.seed: [1, 2]\n")
+        let glorot = dir.appendingPathComponent("glorot.yaml")
+        try String(contentsOf: he, encoding: .utf8).replacingOccurrences(of: "init: he", with: "init: glorot")
+            .write(to: glorot, atomically: true, encoding: .utf8)
+        // A completed run of the he spec, made elsewhere.
+        XCTAssertEqual(try runDnnRun([he.path, "--quiet", "--results", "elsewhere"], in: dir).status, 0)
+
+        let experiment = dir.appendingPathComponent("results/toy")
+        try FileManager.default.createDirectory(at: experiment, withIntermediateDirectories: true)
+        let lockPath = experiment.appendingPathComponent(".lock-training.seed=1").path
+        let lock = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        XCTAssertGreaterThanOrEqual(lock, 0)
+        defer { close(lock) }
+        XCTAssertEqual(flock(lock, LOCK_EX), 0)
+
+        let waiter = try startDnnRun([glorot.path, "--quiet"], in: dir)
+        defer { kill(waiter.process.processIdentifier, SIGKILL) }
+        let free = experiment.appendingPathComponent("training.seed=2/manifest.json").path
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: free) && Date() < deadline { usleep(20_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: free), "the free point trained")
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("elsewhere/toy/training.seed=1"),
+                                         to: experiment.appendingPathComponent("training.seed=1"))
+        let placed = try Data(contentsOf: experiment.appendingPathComponent("training.seed=1/parameters.json"))
+        XCTAssertEqual(flock(lock, LOCK_UN), 0)
+
+        let result = waiter.wait()
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("toy/training.seed=1: waiting for the other dnn-run process training it\n"), result.stdout)
+        XCTAssertTrue(result.stdout.contains(
+            "toy/training.seed=1: FAILED: 'results/toy/training.seed=1' now holds a completed run of a different spec, made by another process after this one planned"),
+            result.stdout)
+        XCTAssertTrue(result.stdout.contains("toy/training.seed=2: final cost "), result.stdout)
+        XCTAssertEqual(try Data(contentsOf: experiment.appendingPathComponent("training.seed=1/parameters.json")), placed, "not overwritten")
+        let spec = try String(contentsOf: experiment.appendingPathComponent("training.seed=1/spec.yaml"), encoding: .utf8)
+        XCTAssertTrue(spec.contains("init: he"), spec)
     }
 
     func testWaitingForAnotherProcessEndsAtCtrlC() throws {
