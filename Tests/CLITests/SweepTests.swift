@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import XCTest
 
+import Glibc
+
 /// Sweeps end to end on the toy problem: folder names, summary.csv, resume, shards,
 /// parallel jobs, concurrent processes, verify and compare.
 final class SweepTests: XCTestCase {
@@ -100,12 +102,31 @@ final class SweepTests: XCTestCase {
               training.seed: [1, 2]
 
             """)
+        // The test holds one point's lock, so that both processes meet on it whatever the
+        // timing: each trains some of the other five, then waits for it; once it is
+        // released, one trains it and the other takes its result.
+        let experiment = dir.appendingPathComponent("results/toy")
+        try FileManager.default.createDirectory(at: experiment, withIntermediateDirectories: true)
+        let contested = "training.learning_rate=0.01,training.seed=1"
+        let lock = open(experiment.appendingPathComponent(".lock-" + contested).path, O_RDWR | O_CREAT, 0o644)
+        XCTAssertEqual(flock(lock, LOCK_EX), 0)
         let a = try startDnnRun([spec.path, "--quiet"], in: dir)
         let b = try startDnnRun([spec.path, "--quiet"], in: dir)
+        let deadline = Date().addingTimeInterval(120)
+        while runFolders(experiment).count < 5 && Date() < deadline { usleep(20_000) }
+        XCTAssertEqual(runFolders(experiment).count, 5, "the five free points trained")
+        XCTAssertTrue(a.process.isRunning && b.process.isRunning, "both wait for the contested point")
+        close(lock)
         let ra = a.wait(), rb = b.wait()
         XCTAssertEqual(ra.status, 0, ra.stdout + ra.stderr)
         XCTAssertEqual(rb.status, 0, rb.stdout + rb.stderr)
-        let experiment = dir.appendingPathComponent("results/toy")
+        let claims = [ra, rb].filter { $0.stdout.contains("toy/\(contested): final cost ") }
+        XCTAssertEqual(claims.count, 1, "the contested point trained once:\n\(ra.stdout)\n\(rb.stdout)")
+        for result in [ra, rb] {
+            XCTAssertTrue(result.stdout.contains("toy/\(contested): waiting for the other dnn-run process training it\n"), result.stdout)
+        }
+        let taker = claims.first?.stdout == ra.stdout ? rb : ra
+        XCTAssertTrue(taker.stdout.contains("toy/\(contested): up to date"), "the other takes its result: \(taker.stdout)")
         XCTAssertEqual(runFolders(experiment).count, 6)
         // No point was trained by both: each "final cost" line names a point once overall.
         let trained = (ra.stdout + rb.stdout).split(separator: "\n").filter { $0.contains("final cost") }
