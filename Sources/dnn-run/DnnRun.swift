@@ -84,6 +84,11 @@ struct Run: ParsableCommand {
             throw Diagnostic("expected a positive number of threads",
                              at: .flag("--blas-threads \(blasThreads)"))
         }
+        guard !results.isEmpty else {
+            // An empty path would mean the working directory, silently.
+            throw Diagnostic("expected a folder, got an empty path", at: .flag("--results ''"),
+                             hint: "write --results . for the working directory, or name a folder such as --results results")
+        }
         let shard = try self.shard.map { try ShardOption.parse($0, environment: ProcessInfo.processInfo.environment) }.map { Shard(index: $0.index, count: $0.count) }
         let plan = try SpecLoader.load(path: spec, overrides: overrides.map(setOverride))
         var options = RunnerOptions(resultsDirectory: PathNames.absolute(results))
@@ -153,6 +158,10 @@ struct Verify: ParsableCommand {
         if let tolerance, !(tolerance >= 0 && tolerance.isFinite) {
             throw Diagnostic("expected a non-negative number such as 1e-12",
                              at: .flag("--tolerance \(tolerance)"))
+        }
+        if dataFolders.contains("") {
+            throw Diagnostic("expected a folder, got an empty path", at: .flag("--data ''"),
+                             hint: "write --data . for the working directory, or name the folder that holds the data")
         }
         Interrupts.shared.install()
         let board = ProgressBoard(style: .automatic(quiet: quiet), totalRuns: 1)

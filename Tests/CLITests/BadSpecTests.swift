@@ -119,13 +119,21 @@ final class BadSpecTests: XCTestCase {
             (["--jobs", "0"], "--jobs"),
             (["--blas-threads", "0"], "--blas-threads"),
             (["--no-such-flag"], "no-such-flag"),
+            // An empty path silently meant the working directory (issue 22, item 16).
+            (["--results", ""], "--results '': error: expected a folder, got an empty path"),
         ]
         for (flags, says) in cases {
             let result = try runDnnRun([spec.path, "--quiet"] + flags, in: dir)
             XCTAssertEqual(result.status, 2, "\(flags): \(result.stderr)")
             XCTAssertTrue(result.stderr.contains(says), "\(flags): expected '\(says)' in\n\(result.stderr)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results").path), "\(flags)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("toy").path), "\(flags)")
         }
+        // verify --data '' likewise.
+        XCTAssertEqual(try runDnnRun([spec.path, "--quiet"], in: dir).status, 0)
+        let data = try runDnnRun(["verify", "results/toy/default", "--data", ""], in: dir)
+        XCTAssertEqual(data.status, 2, data.stdout)
+        XCTAssertTrue(data.stderr.hasPrefix("--data '': error: expected a folder, got an empty path"), data.stderr)
         let missing = try runDnnRun([dir.appendingPathComponent("nope.yaml").path], in: dir)
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("nope.yaml"), missing.stderr)
