@@ -32,9 +32,7 @@ extension ExampleSet {
             + "or \(n + 1) (the features and a 0/1 label)"
         let headerRow = row.fields.contains { Double($0.text) == nil } ? row : nil
         if headerRow != nil {
-            guard let first = rows.next() else {
-                throw file.error("has a header row but no examples; expected one example per row")
-            }
+            guard let first = rows.next() else { throw file.noExamples(contents) }
             row = first
         }
         let width = row.fields.count

@@ -96,6 +96,17 @@ final class DatasetCSVTests: XCTestCase {
                          contains: ["has a header row but no examples"])
     }
 
+    /// Both said "has a header row but no examples" (issue 22, item 16).
+    func testCROnlyLineEndsAndNULBytesSayWhatTheyAre() {
+        assertDiagnostic({ () throws(Diagnostic) in try load(csv("a,b,y\r1,2,0\r3,4,1\r")) },
+                         contains: ["ends its 3 lines with a lone carriage return (\\r, classic Mac OS)",
+                                    "hint: convert it: tr '\\r' '\\n' <"])
+        assertDiagnostic({ () throws(Diagnostic) in try load(csv(String(repeating: "\0", count: 64))) },
+                         contains: ["data.csv': is not a text file: byte 0 is a NUL (64 of its 64 bytes are)"])
+        // CRLF files are read as ever.
+        XCTAssertEqual(try? load(csv("a,b,y\r\n1,2,0\r\n3,4,1\r\n")).X.cols, 2)
+    }
+
     func testNumericFirstRowDeclaredAsHeader() {
         assertDiagnostic({ () throws(Diagnostic) in try load(csv("1,2,0\n3,4,1\n")) },
                          contains: [":1:1: the first row holds only numbers", "header: false"])

@@ -27,9 +27,7 @@ extension Dataset {
                 line: first.line, column: 1, "the first row holds only numbers, but the split says it is a header",
                 hint: "if the file has no header row, add `header: false` to the split: {path: ..., header: false}")
         }
-        guard let firstExample = header ? rows.next() : first else {
-            throw file.error("has a header row but no examples; expected one example per row")
-        }
+        guard let firstExample = header ? rows.next() : first else { throw file.noExamples(contents) }
         let start = min(rows.offset, contents.count)
         let rest = CSVRows(contents, from: start, line: firstExample.line + 1)
         // The most examples the file could hold (its lines), for the size check.
@@ -46,5 +44,27 @@ extension Dataset {
                 hint: "choose a data.scale that keeps the features finite")
         }
         return (X, Matrix(rows: 1, cols: m, storage: labels))
+    }
+}
+
+extension DataFile {
+    /// Why a CSV file whose first line is its only one has no examples: a file of NUL
+    /// bytes (not text), line ends of a lone `\r` (classic Mac OS), or truly a header row
+    /// alone.
+    func noExamples(_ contents: [UInt8]) -> Diagnostic {
+        if let nul = contents.firstIndex(of: 0) {
+            return error(
+                "is not a text file: byte \(nul) is a NUL (\(contents.count { $0 == 0 }) of its \(contents.count) bytes are); "
+                    + "expected a CSV text file, one example per line",
+                hint: "check that the path names the data file and that it was copied whole")
+        }
+        if contents.contains(UInt8(ascii: "\r")), !contents.contains(UInt8(ascii: "\n")) {
+            let lines = contents.count { $0 == UInt8(ascii: "\r") }
+            return error(
+                "ends its \(lines) lines with a lone carriage return (\\r, classic Mac OS), which dnn-run does not read as "
+                    + "a line end; expected lines ending in \\n or \\r\\n",
+                hint: "convert it: tr '\\r' '\\n' < '\(path)' > fixed.csv, and name fixed.csv in the spec")
+        }
+        return error("has a header row but no examples; expected one example per row")
     }
 }
