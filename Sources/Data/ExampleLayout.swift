@@ -41,7 +41,7 @@ public struct ExampleLayout: Equatable, Sendable {
             self = try HDF5SplitReader.reading(file) { reader throws(Diagnostic) -> ExampleLayout in
                 let name = if let x = split.x { x } else { try reader.defaultName(suffix: "x", role: "examples") }
                 let examples = try reader.featuresDataset(name)
-                return ExampleLayout(shape: Array(examples.shape.dropFirst()), classes: reader.classNames())
+                return ExampleLayout(shape: Array(examples.shape.dropFirst()), classes: try reader.classNames())
             }
         }
     }
@@ -49,11 +49,12 @@ public struct ExampleLayout: Equatable, Sendable {
 
 extension HDF5SplitReader {
     /// The two strings of the root dataset `list_classes` (the course's name for the
-    /// class names, label 0 first), or nil when there is no such dataset of two strings.
-    func classNames() -> [String]? {
-        guard rootDatasets.contains("list_classes"),
-              let dataset = try? hdf5.openDataset("list_classes"),
-              let names = try? dataset.readStrings(limit: 2),
+    /// class names, label 0 first), or nil when there is no such dataset of two strings;
+    /// an error when its values are kept outside the file (they are never read).
+    func classNames() throws(Diagnostic) -> [String]? {
+        guard rootDatasets.contains("list_classes") else { return nil }
+        let dataset = try openChecked("list_classes")
+        guard let names = try? dataset.readStrings(limit: 2),
               names.count == 2, names.allSatisfy({ !$0.isEmpty && $0.count <= 200 })
         else { return nil }
         return names

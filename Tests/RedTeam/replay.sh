@@ -158,11 +158,11 @@ fresh
 echo "secret-of-this-machine" >secret.txt
 "$PY" - <<'EOF'
 import h5py, numpy as np
-x = np.random.RandomState(0).randint(0, 255, (4, 2, 2, 3)).astype("uint8")
+x = (np.arange(4 * 8 * 8 * 3) % 7).astype("uint8").reshape(4, 8, 8, 3)   # compressible: LZF is optional
 y = np.array([0, 1, 0, 1], dtype="int64")
 with h5py.File("external.h5", "w") as f:
     f["train_set_x"] = x; f["train_set_y"] = y
-    f.create_dataset("list_classes", shape=(22,), dtype="S1", external=[("secret.txt", 0, 22)])
+    f.create_dataset("list_classes", shape=(2,), dtype="S11", external=[("secret.txt", 0, 22)])
 with h5py.File("lzf.h5", "w") as f:
     f.create_dataset("train_set_x", data=x, compression="lzf"); f["train_set_y"] = y
     f["list_classes"] = np.array([b"non-cat", b"cat"])
@@ -173,7 +173,7 @@ name: $file
 data:
   train: {path: $file.h5, x: train_set_x, y: train_set_y}
 model:
-  layer_dims: [12, 1]
+  layer_dims: [192, 1]
 training:
   learning_rate: 0.01
   iterations: 10

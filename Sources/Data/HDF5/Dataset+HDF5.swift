@@ -25,6 +25,9 @@ extension Dataset {
                     let (xName, yName) = try reader.datasetNames(x: x, y: y)
                     let features = try reader.featuresDataset(xName)
                     let Y = try reader.readLabels(yName, examples: features.examples, xName: xName)
+                    // The class names a run records (ExampleLayout): refused here, with the
+                    // spec's location, when kept outside the file.
+                    _ = try reader.classNames()
                     let X = try reader.readFeatures(features, scale: scale, progress: progress)
                     return (X, Y)
                 })
@@ -322,15 +325,14 @@ struct HDF5SplitReader {
     private func openNumeric(
         _ name: String
     ) throws(Diagnostic) -> (HDF5Dataset, HDF5Datatype, HDF5ElementType, [Int]) {
-        let dataset: HDF5Dataset, datatype: HDF5Datatype, shape: [Int]?
+        let dataset = try openChecked(name)
+        let datatype: HDF5Datatype, shape: [Int]?
         do throws(HDF5Error) {
-            dataset = try hdf5.openDataset(name)
             datatype = try dataset.datatype()
             shape = try dataset.shape()
         } catch {
             throw file.corrupt(error)
         }
-        try checkStorage(dataset)
         guard let elementType = datatype.elementType else {
             throw file.error(
                 "dataset '\(name)' holds \(datatype.typeName) values; expected a numeric dataset",
@@ -344,6 +346,29 @@ struct HDF5SplitReader {
 }
 
 extension HDF5SplitReader {
+    /// Opens the dataset `name` to read its values: the one opener of every dataset
+    /// dnn-run reads (examples, labels, class names). Refused: values kept outside this
+    /// file (external storage, a virtual dataset) and a filter this libhdf5 lacks.
+    func openChecked(_ name: String) throws(Diagnostic) -> HDF5Dataset {
+        let dataset: HDF5Dataset
+        let missing: [String]
+        do throws(HDF5Error) {
+            dataset = try hdf5.openDataset(name)
+            missing = try dataset.missingFilters()
+        } catch {
+            throw file.corrupt(error)
+        }
+        try checkStorage(dataset)
+        guard missing.isEmpty else {
+            throw file.error(
+                "dataset '\(name)' is compressed with \(missing.joined(separator: " and ")), which dnn-run cannot decompress: "
+                    + "its libhdf5 has gzip, szip, shuffle, fletcher32, nbit and scaleoffset, and it loads no filter plugins",
+                hint: "write the dataset again with gzip or without compression "
+                    + "(h5py: create_dataset(name, data=array, compression='gzip'))")
+        }
+        return dataset
+    }
+
     /// Refuses a dataset whose values are kept outside this file (external storage, a
     /// virtual dataset), naming where they are: reading them would read files the spec
     /// does not name and the manifest does not hash (or hang, on a FIFO).

@@ -140,6 +140,25 @@ final class HDF5Dataset {
         }
     }
 
+    /// The filters of `filters()` that this libhdf5 cannot apply, by the name the file
+    /// gives ("'lzf' (filter 32000)"): a third-party filter needs a plugin, and dnn-run
+    /// loads none (a plugin is code from a folder, run on the data).
+    func missingFilters() throws(HDF5Error) -> [String] {
+        let properties = try creationProperties()
+        let count = H5Pget_nfilters(properties.id)
+        guard count >= 0 else { throw HDF5Error("cannot read the filters of dataset '\(name)'") }
+        return (0..<UInt32(count)).compactMap { (index: UInt32) -> String? in
+            var flags: UInt32 = 0
+            var elements = 0
+            var config: UInt32 = 0
+            var buffer = [CChar](repeating: 0, count: 256)
+            let filter = H5Pget_filter2(properties.id, index, &flags, &elements, nil, buffer.count - 1, &buffer, &config)
+            guard filter >= 0, H5Zfilter_avail(filter) <= 0 else { return nil }
+            let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return name.isEmpty ? "filter \(filter)" : "'\(name)' (filter \(filter))"
+        }
+    }
+
     /// For a chunked dataset, the chunk's extent along the first dimension (examples);
     /// nil for contiguous and compact ones.
     func chunkExamples(rank: Int) throws(HDF5Error) -> Int? {

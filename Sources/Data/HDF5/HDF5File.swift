@@ -46,6 +46,9 @@ func withHDF5<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
     hdf5Lock.lock()
     defer { hdf5Lock.unlock() }
     H5Eset_auto2(dnn_h5e_default(), nil, nil)
+    // No filter plugins: they are code loaded from a folder (HDF5_PLUGIN_PATH, or the
+    // default plugin folder) and run on the data; a dataset that needs one is refused.
+    H5PLset_loading_state(0)
     return try body()
 }
 
@@ -184,7 +187,8 @@ final class HDF5File {
         return target ?? ("?", "?")
     }
 
-    /// Opens the dataset at `name`.
+    /// Opens the dataset at `name`, for its metadata: what is read from it goes through
+    /// `HDF5SplitReader.openChecked`, which refuses values kept outside the file.
     func openDataset(_ name: String) throws(HDF5Error) -> HDF5Dataset {
         try HDF5Dataset(in: self, named: name)
     }
