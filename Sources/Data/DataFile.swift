@@ -28,7 +28,8 @@ struct DataFile {
         switch status.type {
         case .regular: break
         case .directory: throw file.error("is a directory, not a file", hint: "name a data file inside it")
-        default: throw file.error("is not a regular file")
+        default:
+            throw file.error("is \(FileSystem.kindOfNonRegularFile(file.path) ?? "not a regular file"), not a regular file; expected a data file")
         }
         let probe: FileDescriptor
         do {
@@ -62,7 +63,8 @@ struct DataFile {
             case .cannotOpen(let code), .cannotStat(let code), .cannotRead(let code):
                 throw self.error("cannot be read: \(code.description)")
             case .isDirectory: throw self.error("is a directory, not a file", hint: "name a data file inside it")
-            case .notRegularFile: throw self.error("is not a regular file")
+            case .notRegularFile:
+                throw self.error("is \(FileSystem.kindOfNonRegularFile(path) ?? "not a regular file"), not a regular file; expected a data file")
             case .statedSize, .tooLarge:
                 throw self.error(
                     "is \(byteCountText(Double(max(size, limit + 1)))); data files of up to "

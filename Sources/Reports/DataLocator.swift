@@ -22,8 +22,11 @@ enum DataLocator {
                 looked.append("\(PathNames.relativeToWorkingDirectory(path)) (no such file)")
                 continue
             }
-            guard let hash = try? sha256OfFile(atPath: path) else {
-                looked.append("\(PathNames.relativeToWorkingDirectory(path)) (cannot be read)")
+            let hash: String
+            do throws(FileError) {
+                hash = try SHA256.hexOfFile(at: path)   // a FIFO or a device is refused, never read
+            } catch {
+                looked.append("\(PathNames.relativeToWorkingDirectory(path)) (cannot be read: \(error.reason))")
                 continue
             }
             if hash == record.sha256 { return path }

@@ -107,7 +107,7 @@ public enum RunVerifier {
     private static func compareCosts(
         _ recomputed: [CostRecord], atPath path: String, tolerance: Double?
     ) -> (matched: Bool, line: String) {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let text = (try? FileSystem.readRegular(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         if tolerance == nil && text == RunFiles.costsCSV(recomputed) {
             return (true, "costs.csv: \(recomputed.count) costs identical, bit for bit")
         }
@@ -134,7 +134,7 @@ public enum RunVerifier {
     private static func compareParameters(
         _ recomputed: Parameters, atPath path: String, tolerance: Double?
     ) throws -> (matched: Bool, line: String) {
-        let bytes = FileManager.default.contents(atPath: path) ?? Data()
+        let bytes = (try? FileSystem.readRegular(path)).map { Data($0) } ?? Data()
         if tolerance == nil && bytes == Data(RunFiles.parametersJSON(recomputed).utf8) {
             return (true, "parameters.json: \(recomputed.named.count) matrices identical, bit for bit")
         }

@@ -15,7 +15,11 @@ extension RunFiles {
     public static func loadManifest(inFolder folder: String, shown: String) throws(Diagnostic) -> Manifest {
         let path = folder + "/" + RunFile.manifest
         let named = "'\(shown)/\(RunFile.manifest)'"
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try? Data(FileSystem.readRegular(path, atMost: 64 << 20)) else {
+            if let kind = FileSystem.kindOfNonRegularFile(path) {
+                throw Diagnostic("\(named) is \(kind), not a regular file; expected the run's manifest.json",
+                                 hint: "rerun its spec with --force to write the run again")
+            }
             if !FileSystem.exists(path), let runs = runsOfExperiment(folder), !runs.isEmpty {
                 // Results format 3: results/<name> holds runs (default, key=value...), it is none.
                 let shownRuns = runs.prefix(3).map { "'\(shown)/\($0)'" }.joined(separator: ", ")
@@ -50,8 +54,9 @@ extension RunFiles {
     /// "metrics.json: the field final_cost is not a number".
     public static func loadMetrics(inFolder folder: String) throws(Diagnostic) -> Metrics {
         let path = folder + "/" + RunFile.metrics
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Diagnostic(RunFile.metrics + (FileSystem.exists(path) ? " cannot be read" : " is missing"))
+        guard let data = try? Data(FileSystem.readRegular(path, atMost: 64 << 20)) else {
+            let kind = FileSystem.kindOfNonRegularFile(path).map { " is \($0), not a regular file" }
+            throw Diagnostic(RunFile.metrics + (kind ?? (FileSystem.exists(path) ? " cannot be read" : " is missing")))
         }
         do {
             return try JSONDecoder().decode(Metrics.self, from: data)

@@ -58,7 +58,7 @@ public enum RunFiles {
 
     /// Reads `costs.csv` back.
     public static func readCosts(atPath path: String) throws -> [CostRecord] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let text = String(decoding: try FileSystem.readRegular(path), as: UTF8.self)
         return text.split(separator: "\n").dropFirst().compactMap { line in
             let fields = line.split(separator: ",")
             guard fields.count == 2, let i = Int(fields[0]), let c = Double(fields[1]) else { return nil }
@@ -69,7 +69,7 @@ public enum RunFiles {
     /// Reads `parameters.json` back, in W1, b1, W2, b2 ... order. (JSONDecoder, not
     /// JSONSerialization: on Linux the latter does not read every double back exactly.)
     public static func readParameters(atPath path: String) throws -> [(name: String, rows: [[Double]])] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data = Data(try FileSystem.readRegular(path))
         let object = try JSONDecoder().decode([String: [[Double]]].self, from: data)
         let layers = object.count / 2
         return try (0..<layers).flatMap { l in
@@ -89,7 +89,8 @@ public enum RunFiles {
     }
 
     private static func read<T: Decodable>(_ type: T.Type, at path: String) -> T? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(T.self, from: data)
+        // Never a FIFO or a device (it would hang or spin), only a regular file.
+        guard let bytes = try? FileSystem.readRegular(path, atMost: 64 << 20) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: Data(bytes))
     }
 }

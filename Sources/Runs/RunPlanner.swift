@@ -197,7 +197,9 @@ public enum RunPlanner {
         }
         guard status.type == .directory, RunFolder.isRunFolder(folder) else {
             return .failure(Diagnostic(
-                "'\(PathNames.relativeToWorkingDirectory(folder))' exists but is not a dnn-run run folder (no manifest.json)",
+                "'\(PathNames.relativeToWorkingDirectory(folder))' exists but is not a dnn-run run folder ("
+                    + (FileSystem.kindOfNonRegularFile(folder + "/" + RunFile.manifest).map { "its manifest.json is \($0), not a regular file" }
+                        ?? "no manifest.json") + ")",
                 hint: "move it away or choose another \(option: .results) directory; dnn-run replaces only run folders, also with \(option: .force)"))
         }
         if force { return .success(.toRun(reason: "forced")) }

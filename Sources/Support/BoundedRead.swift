@@ -87,3 +87,62 @@ extension FileSystem {
         return .tooLarge
     }
 }
+
+extension FileSystem {
+    /// The regular file at `path` opened for reading, as a `FileError` naming the path
+    /// when it is anything else: "cannot read 'r/manifest.json': it is a FIFO, not a
+    /// regular file". Opened non-blocking, so a FIFO never waits for a writer and a
+    /// device is never read.
+    public static func openForReading(_ path: String) throws(FileError) -> FileDescriptor {
+        do {
+            return try openRegularFile(at: path, atMost: .max).0
+        } catch {
+            throw FileError(path: path, error)
+        }
+    }
+
+    /// The whole regular file at `path` (at most `limit` bytes), or a `FileError` naming
+    /// it: for the small files of a run folder (manifest.json, metrics.json, costs.csv).
+    public static func readRegular(_ path: String, atMost limit: Int = 1 << 30) throws(FileError) -> [UInt8] {
+        do {
+            return try readRegularFile(at: path, atMost: limit)
+        } catch {
+            throw FileError(path: path, error)
+        }
+    }
+
+    /// What is at `path` when it is not a regular file, for messages: "a FIFO", "a
+    /// character device", "a socket", "a block device", "a folder"; nil for a regular file
+    /// or nothing.
+    public static func kindOfNonRegularFile(_ path: String) -> String? {
+        guard let type = (try? FilePath(path).stat())?.type else { return nil }
+        switch type {
+        case .regular: return nil
+        case .directory: return "a folder"
+        case .fifo: return "a FIFO"
+        case .characterSpecial: return "a character device"
+        case .blockSpecial: return "a block device"
+        case .socket: return "a socket"
+        default: return "not a regular file"
+        }
+    }
+}
+
+extension FileError {
+    /// The `FileError` of a bounded read of `path` that failed.
+    init(path: String, _ error: BoundedReadError) {
+        switch error {
+        case .cannotOpen(let code):
+            self.init("cannot open", path, errno: code)
+        case .cannotStat(let code), .cannotRead(let code):
+            self.init("cannot read", path, errno: code)
+        case .isDirectory:
+            self.init("cannot read", path, reason: "it is a folder, not a file", errno: .isDirectory)
+        case .notRegularFile:
+            let kind = FileSystem.kindOfNonRegularFile(path) ?? "not a regular file"
+            self.init("cannot read", path, reason: "it is \(kind), not a regular file; expected a file", errno: .invalidArgument)
+        case .statedSize, .tooLarge:
+            self.init("cannot read", path, reason: "it is larger than dnn-run reads for such a file", errno: .fileTooLarge)
+        }
+    }
+}

@@ -87,9 +87,13 @@ public enum FileSystem {
     }
 
     /// Up to `count` bytes from the start of the file at `path`; nil when it cannot be
-    /// opened or read.
+    /// opened or read, or is not a regular file (a FIFO would wait for a writer).
     public static func firstBytes(of path: String, count: Int) -> [UInt8]? {
-        guard let file = try? FileDescriptor.open(path, .readOnly, options: [.closeOnExec]) else { return nil }
+        guard let file = try? FileDescriptor.open(path, .readOnly, options: [.closeOnExec, .nonBlocking]) else { return nil }
+        guard (try? file.stat())?.type == .regular else {
+            try? file.close()
+            return nil
+        }
         defer { try? file.close() }
         var bytes = [UInt8](repeating: 0, count: count)
         guard let n = try? bytes.withUnsafeMutableBytes({ try file.read(into: $0, retryOnInterrupt: true) }) else {

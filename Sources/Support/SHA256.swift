@@ -52,7 +52,7 @@ public struct SHA256: ~Copyable {
     ///
     ///     try SHA256.hexOfFile(at: "datasets/train_catvnoncat.h5")   // "fbe56ab6...f242"
     public static func hexOfFile(at path: String) throws(FileError) -> String {
-        let file = try FileSystem.open(path, .readOnly)
+        let file = try FileSystem.openForReading(path)   // a FIFO or a device is refused, never read
         defer { try? file.close() }
         var hash = SHA256()
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 
 /// What a finished `dnn-run` process printed and how it exited.
@@ -68,6 +71,16 @@ public final class RunningProcess {
         }
     }
 
+    /// Waits at most `seconds` for the process to exit, then kills it (SIGKILL): a test
+    /// of something that must not hang fails instead of hanging. The status is then
+    /// `SIGKILL`'s number.
+    public func wait(atMost seconds: Double) -> ProcessResult {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        return wait()
+    }
+
     /// Waits for the process to exit and returns what it printed.
     public func wait() -> ProcessResult {
         process.waitUntilExit()
@@ -95,9 +108,9 @@ public func runProgram(
     try RunningProcess(URL(fileURLWithPath: path), arguments, directory, environment).wait()
 }
 
-/// `sh -c COMMAND` in `directory`; the command finds the built binary in `$DNN_RUN`.
+/// `bash -c COMMAND` in `directory`; the command finds the built binary in `$DNN_RUN`.
+/// bash, not /bin/sh (dash on Debian, which has no PIPESTATUS and no pipefail).
 @discardableResult
-/// It runs in bash, not /bin/sh (dash on Debian, which has no PIPESTATUS and no pipefail).
 public func runShell(_ command: String, in directory: URL) throws -> ProcessResult {
     try runProgram("/bin/bash", ["-c", command], in: directory, environment: ["DNN_RUN": dnnRunExecutable().path])
 }
