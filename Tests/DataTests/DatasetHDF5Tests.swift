@@ -170,7 +170,7 @@ final class DatasetHDF5Tests: XCTestCase {
         // Keep the superblock (the first 96 bytes), scramble the object headers behind it.
         for offset in stride(from: 96, to: min(bytes.count, 1500), by: 1) { bytes[offset] = UInt8(offset % 251) }
         try bytes.write(to: URL(fileURLWithPath: path))
-        assertDiagnostic({ () throws(Diagnostic) in try load(path) }, contains: ["data.h5': "])
+        assertDiagnostic({ () throws(Diagnostic) in try load(path) }, contains: ["data.h5': ", "the file is truncated or corrupt", "download or export the file again"])
     }
 
     // MARK: Shapes and sizes
