@@ -62,7 +62,7 @@ final class ExperimentPlotTests: XCTestCase {
         print("wrote \(n) run folders in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
         let (svg, seconds) = try writePlot(experiment)
         print("costs.svg of \(n) runs: \(svg.utf8.count) bytes in \(String(format: "%.2f", seconds)) s")
-        XCTAssertLessThan(seconds, 3, "writing costs.svg of \(n) runs")
+        assertTiming(seconds, below: 3, "writing costs.svg of \(n) runs")
         XCTAssertLessThan(svg.utf8.count, 1_000_000)
         XCTAssertTrue(svg.contains(">10 of \(n) runs drawn: the 5 lowest and 5 highest final costs</text>"), svg)
         XCTAssertEqual(count("polyline", in: svg), 10)
@@ -83,7 +83,7 @@ final class ExperimentPlotTests: XCTestCase {
         try writeRuns(names, in: experiment) { k in 0.05 * Double(k / seeds + 1) + 0.001 * Double(k % 7) }
         let (svg, seconds) = try writePlot(experiment)
         print("costs.svg of 10 groups of \(seeds) runs: \(svg.utf8.count) bytes in \(String(format: "%.2f", seconds)) s")
-        XCTAssertLessThan(seconds, 3, "writing costs.svg of \(names.count) runs in groups")
+        assertTiming(seconds, below: 3, "writing costs.svg of \(names.count) runs in groups")
         XCTAssertLessThan(svg.utf8.count, 1_000_000)
         XCTAssertEqual(count("polyline", in: svg), 10)
         XCTAssertEqual(count("polygon", in: svg), 10)

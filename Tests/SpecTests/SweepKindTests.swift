@@ -319,6 +319,6 @@ final class SweepKindTests: XCTestCase {
         let plan = try load(sweep: Self.randomSweep.replacing("COUNT", with: "10000"))
         let seconds = Date().timeIntervalSince(started)
         XCTAssertEqual(plan.points.count, 10000)
-        XCTAssertLessThan(seconds, 20, "10,000 points took \(seconds) s")
+        assertTiming(seconds, below: 20, "10,000 sweep points")
     }
 }
