@@ -102,4 +102,31 @@ final class ManifestTrustTests: XCTestCase {
         XCTAssertEqual(garbage.status, 2)
         XCTAssertTrue(garbage.stderr.contains("manifest.json' is not valid JSON"), garbage.stderr)
     }
+
+    /// verify's two lines for an edited run folder: spec.yaml's new identity ("the spec was
+    /// edited after the run") and each file whose bytes are not those written (DAMAGED).
+    func testVerifySaysTheSpecWasEditedAndNamesADamagedFile() throws {
+        let (dir, _, run) = try trainedToy()
+        let specURL = run.appendingPathComponent("spec.yaml")
+        let spec = try String(contentsOf: specURL, encoding: .utf8)
+        XCTAssertTrue(spec.contains("learning_rate: 0.5\n"), spec)
+        try spec.replacingOccurrences(of: "learning_rate: 0.5\n", with: "learning_rate: 0.25\n")
+            .write(to: specURL, atomically: true, encoding: .utf8)
+        let edited = try runDnnRun(["verify", run.path, "--quiet"], in: dir)
+        XCTAssertEqual(edited.status, 1, edited.stdout + edited.stderr)
+        XCTAssertTrue(edited.stdout.contains("differs from the manifest's"), edited.stdout)
+        XCTAssertTrue(edited.stdout.contains("…: the spec was edited after the run\n"), edited.stdout)
+        XCTAssertTrue(edited.stdout.contains("DAMAGED: spec.yaml"), edited.stdout)
+        XCTAssertTrue(edited.stdout.contains("NOT verified"), edited.stdout)
+
+        try spec.write(to: specURL, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try runDnnRun(["verify", run.path, "--quiet"], in: dir).status, 0, "restored")
+        let metrics = run.appendingPathComponent("metrics.json")
+        let bytes = try Data(contentsOf: metrics)
+        try bytes.prefix(bytes.count - 3).write(to: metrics)
+        let cut = try runDnnRun(["verify", run.path, "--quiet"], in: dir)
+        XCTAssertEqual(cut.status, 1, cut.stdout + cut.stderr)
+        XCTAssertTrue(cut.stdout.contains("DAMAGED: metrics.json has \(bytes.count - 3) bytes, \(bytes.count) were written"), cut.stdout)
+        XCTAssertFalse(cut.stdout.contains("the spec was edited"), cut.stdout)
+    }
 }
