@@ -79,6 +79,30 @@ final class SweepTests: XCTestCase {
         }
     }
 
+    /// The cat sweep with the dual engine, whose runs share one Gram matrix: --jobs 2
+    /// writes the same bytes as --jobs 1 (100 iterations: the sharing is what is tested).
+    func testParallelJobsOnTheCatSweepWithTheDualEngineGiveIdenticalBytes() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = packageRoot().appendingPathComponent("experiments/sweeps/cat_lr_seed.yaml").path
+        let flags = ["--quiet", "--set", "training.iterations=100", "--set", "training.engine=dual"]
+        let one = dir.appendingPathComponent("one"), two = dir.appendingPathComponent("two")
+        let first = try runDnnRun([spec] + flags + ["--results", one.path], in: dir)
+        XCTAssertEqual(first.status, 0, first.stdout + first.stderr)
+        let second = try runDnnRun([spec] + flags + ["--jobs", "2", "--results", two.path], in: dir)
+        XCTAssertEqual(second.status, 0, second.stdout + second.stderr)
+        let folders = runFolders(one.appendingPathComponent("cat_lr_seed"))
+        XCTAssertEqual(folders.count, 9)
+        XCTAssertEqual(runFolders(two.appendingPathComponent("cat_lr_seed")), folders)
+        for folder in folders {
+            let manifest = try String(contentsOf: two.appendingPathComponent("cat_lr_seed/\(folder)/manifest.json"), encoding: .utf8)
+            XCTAssertTrue(manifest.contains("\"engine\": \"dual\""), manifest)
+            for file in ["costs.csv", "parameters.json"] {
+                XCTAssertEqual(try Data(contentsOf: one.appendingPathComponent("cat_lr_seed/\(folder)/\(file)")),
+                               try Data(contentsOf: two.appendingPathComponent("cat_lr_seed/\(folder)/\(file)")), "\(folder)/\(file)")
+            }
+        }
+    }
+
     func testParallelJobsGiveIdenticalResults() throws {
         let dir = try temporaryDirectory(for: self)
         let spec = try writeToySpec(in: dir, extra: Self.sweep)
