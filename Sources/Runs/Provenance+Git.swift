@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import Support
 
 extension Provenance {
@@ -12,19 +11,20 @@ extension Provenance {
 }
 
 extension Provenance.GitState {
-    /// The commit checked out in the git work tree holding `folder`, and whether the tree
-    /// has changes (`git status --porcelain` prints anything); nil when git is not
-    /// installed or the folder is in no repository.
+    /// The commit checked out in the git work tree holding `folder`, and whether its
+    /// tracked files differ from it (staged or not); nil when the folder is in no
+    /// repository, HEAD names no commit, or git is not installed to tell dirty state.
+    ///
+    /// The spec's folder is not trusted: the commit is read from `.git` without running
+    /// git, and the dirty state comes from a git that reads none of the repository's
+    /// configuration (see `GitRepository.hasChanges(from:)`), so no command the repository
+    /// configures (core.fsmonitor, a clean filter, a hook...) runs.
     static func of(folder: String) -> Provenance.GitState? {
-        guard let commit = git(["rev-parse", "HEAD"], in: folder), commit.count == 40 || commit.count == 64,
-              let status = git(["status", "--porcelain", "--untracked-files=no"], in: folder)
+        // Symbolic links resolved, as git resolves them: the repository around the real folder.
+        guard let absolute = FileSystem.realPath(folder.isEmpty ? "." : folder),
+              let repository = GitRepository.enclosing(absolute), let commit = repository.headCommit(),
+              let dirty = repository.hasChanges(from: commit)
         else { return nil }
-        return Provenance.GitState(commit: commit, dirty: !status.isEmpty)
-    }
-
-    /// What `git ARGUMENTS` prints in `folder`, trimmed; nil when it cannot run or fails.
-    private static func git(_ arguments: [String], in folder: String) -> String? {
-        guard let output = ChildProcess.output(of: ["git", "-C", folder] + arguments) else { return nil }
-        return String(decoding: output, as: UTF8.self).trimmed()
+        return Provenance.GitState(commit: commit, dirty: dirty)
     }
 }

@@ -4,8 +4,11 @@ import Glibc
 public enum ChildProcess {
     /// What `arguments` (a program found on PATH, then its arguments) writes to standard
     /// output, with standard input and error on /dev/null; nil when it cannot start or
-    /// exits with anything but 0.
-    public static func output(of arguments: [String]) -> [UInt8]? {
+    /// exits with anything but 0. `environment` ("NAME=value" entries) replaces this
+    /// process's environment when given; the program is still found on this process's PATH.
+    /// A program still running after `timeout` seconds (a git stuck on a FIFO in the
+    /// repository it reads) is killed, and gives nil.
+    public static func output(of arguments: [String], environment: [String]? = nil, timeout: Double = 60) -> [UInt8]? {
         guard !arguments.isEmpty else { return nil }
         var pipe: [Int32] = [-1, -1]
         guard Glibc.pipe(&pipe) == 0 else { return nil }
@@ -35,14 +38,29 @@ public enum ChildProcess {
 
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
+        var envp: [UnsafeMutablePointer<CChar>?] = (environment ?? []).map { strdup($0) } + [nil]
+        defer { for p in envp { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        let spawned = environment == nil
+            ? posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
+            : posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, &envp)
         close(pipe[1])
         guard spawned == 0 else { return nil }
 
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
+        let deadline = monotonicSeconds() + timeout
+        var timedOut = false
         while true {
+            let left = deadline - monotonicSeconds()
+            guard left > 0 else {
+                timedOut = true
+                break
+            }
+            var ready = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, Int32(min(left, 1) * 1000) + 1)
+            if polled < 0 && errno != EINTR { break }
+            guard polled > 0 else { continue }
             let n = chunk.withUnsafeMutableBytes { read(pipe[0], $0.baseAddress, $0.count) }
             if n > 0 {
                 output += chunk[..<n]
@@ -50,11 +68,19 @@ public enum ChildProcess {
                 break
             }
         }
+        if timedOut { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { return nil }
         }
         // WIFEXITED and WEXITSTATUS: a normal exit with status 0.
-        return (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0 ? output : nil
+        return !timedOut && (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0 ? output : nil
+    }
+
+    /// Seconds on a clock that never jumps (CLOCK_MONOTONIC).
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
