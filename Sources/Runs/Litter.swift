@@ -95,6 +95,7 @@ final class Lease: @unchecked Sendable {
     static let staleAfter: Double = 600
 
     private let timer: DispatchSourceTimer
+    private let queue = DispatchQueue(label: "dnn-run.lease")
 
     /// Writes the lease file into `staging` and renews it every `interval` seconds until `end`.
     init(staging: String, interval: Double = Lease.interval) throws(FileError) {
@@ -112,14 +113,18 @@ final class Lease: @unchecked Sendable {
             """
         _ = try? file.writeAll(Array(text.utf8))
         try? file.close()
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "dnn-run.lease"))
+        timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + interval, repeating: interval)
         timer.setEventHandler { _ = utimensat(AT_FDCWD, path, nil, AT_SYMLINK_NOFOLLOW) }
         timer.resume()
     }
 
-    /// Stops renewing.
-    func end() { timer.cancel() }
+    /// Stops renewing: no renewal happens after it returns (cancelling does not stop a
+    /// renewal already under way, so it waits for the lease's queue to drain).
+    func end() {
+        timer.cancel()
+        queue.sync {}
+    }
 
     deinit { timer.cancel() }
 }
