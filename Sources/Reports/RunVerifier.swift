@@ -88,7 +88,7 @@ public enum RunVerifier {
             result = try Training.fit(
                 spec, engine: engine, data: DataStore(observer: progress),
                 progress: { completed, cost in handle.map { progress?.update($0, completed: completed, cost: cost) } },
-                shouldStop: { Interrupts.shared.isRequested }).result
+                shouldStop: TestMarks.once("training~verify") { Interrupts.shared.isRequested }).result
         } catch TrainingError.cancelled {
             throw Interrupted(signal: Interrupts.name(Interrupts.shared.signal ?? SIGINT))
         } catch TrainingError.nonFiniteCost(let iteration, _, _, _) {

@@ -236,7 +236,7 @@ public struct RunExecutor: Sendable {
         return try Training.fit(
             spec, engine: engine, data: data,
             progress: { board.update(handle, completed: $0, cost: $1) },
-            shouldStop: { Interrupts.shared.isRequested })
+            shouldStop: TestMarks.once("training~\(run.point.folderName ?? "default")") { Interrupts.shared.isRequested })
     }
 
     /// The spec's engine, or for `auto` the one with fewer floating-point operations.

@@ -40,12 +40,35 @@ final class InterruptPhaseTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("not finished (interrupted)"), result.stdout)
     }
 
+    /// The run is held between two iterations (a debug-build pause at its first one):
+    /// the first SIGTERM is honoured with its message, the second stops it at once, and
+    /// the staging folder stays hidden, nothing in place.
+    func testASecondSignalStopsAtOnceWhileTraining() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 1_000_000)
+        let marks = try RunMarks(in: dir)
+        try marks.pause(at: "training~default")
+        let process = try startDnnRun([spec.path], in: dir, environment: marks.environment)
+        defer { kill(process.process.processIdentifier, SIGKILL) }
+        XCTAssertTrue(marks.wait(for: "training~default", while: process), "never trained")
+        kill(process.process.processIdentifier, SIGTERM)
+        XCTAssertTrue(process.waitForOutput("terminated (SIGTERM): stopping after this iteration"), process.printedSoFar.stderr)
+        kill(process.process.processIdentifier, SIGTERM)
+        let result = process.wait(atMost: 30)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("SIGTERM again: stopping now"), result.stderr)
+        let experiment = dir.appendingPathComponent("results/toy")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: experiment.appendingPathComponent("default").path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: experiment.path).filter { $0.hasPrefix(".tmp-default~") }.count, 1,
+                       "the staging folder stays hidden")
+    }
+
     func testASecondSignalStopsAtOnceWhileFilesAreWritten() throws {
         let dir = try temporaryDirectory(for: self)
         let (process, experiment) = try startLargeWrite(in: dir)
         kill(process.process.processIdentifier, SIGTERM)
-        // Apart enough that the kernel does not merge them into one pending signal.
-        usleep(200_000)
+        // The second once the first is honoured (two at once may be merged into one).
+        XCTAssertTrue(process.waitForOutput("stopping after this iteration"), process.printedSoFar.stderr)
         kill(process.process.processIdentifier, SIGTERM)
         let result = process.wait()
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)

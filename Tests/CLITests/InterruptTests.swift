@@ -16,13 +16,12 @@ final class InterruptTests: XCTestCase {
         // before the signal arrives.
         let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 2_000_000,
                                     extra: "sweep:\n  training.iterations: [100, 2000000]\n")
-        let process = try startDnnRun([spec.path], in: dir)
+        let marks = try RunMarks(in: dir)
+        let process = try startDnnRun([spec.path], in: dir, environment: marks.environment)
         let experiment = dir.appendingPathComponent("results/toy")
-        let first = experiment.appendingPathComponent("training.iterations=100/manifest.json")
-        // Wait until the first point is complete and the second is training.
-        let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: first.path) && Date() < deadline { usleep(20_000) }
-        usleep(300_000)
+        // The first point is complete and the second is training: the debug build marks
+        // the second's first iteration.
+        XCTAssertTrue(marks.wait(for: "training~training.iterations=2000000", while: process), "never trained the second point")
         kill(process.process.processIdentifier, signal)
         let result = process.wait()
 

@@ -89,24 +89,43 @@ final class RunTrustTests: XCTestCase {
         XCTAssertTrue(spec.contains("init: he"), spec)
     }
 
+    /// The test holds the run's lock as another process training it would; the waiter
+    /// says it waits, and Ctrl-C ends the wait.
     func testWaitingForAnotherProcessEndsAtCtrlC() throws {
         let dir = try temporaryDirectory(for: self)
-        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 10_000_000)
-        let holder = try startDnnRun([spec.path, "--quiet"], in: dir)
-        defer { kill(holder.process.processIdentifier, SIGKILL); _ = holder.wait() }
-        let lock = dir.appendingPathComponent("results/toy/.lock-default")   // held while it trains
-        let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: lock.path) && Date() < deadline { usleep(20_000) }
-        usleep(300_000)
+        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 100)
+        let held = try HeldRunLock("default", of: dir.appendingPathComponent("results/toy"))
+        defer { held.release() }
         let waiter = try startDnnRun([spec.path], in: dir)
-        usleep(1_500_000)
+        defer { kill(waiter.process.processIdentifier, SIGKILL) }
+        XCTAssertTrue(waiter.waitForOutput("toy: waiting for the other dnn-run process training it"), waiter.printedSoFar.stdout)
         let started = Date()
         kill(waiter.process.processIdentifier, SIGINT)
-        let result = waiter.wait()
+        let result = waiter.wait(atMost: 30)
         assertTiming(Date().timeIntervalSince(started), below: 5, "stopping a wait for another process's lock at Ctrl-C")
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("toy: interrupted"), result.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results/toy/default").path), "nothing changed")
+    }
+
+    /// Two signals while waiting for another process's lock, as fast as a user can press
+    /// Ctrl-C twice: the process stops (the kernel may merge them into one, which stops it
+    /// at once too), with the status of an interrupted run, and no run folder is made.
+    func testASecondSignalWhileWaitingStopsAtOnce() throws {
+        let dir = try temporaryDirectory(for: self)
+        let spec = try writeToySpec(in: dir, learningRate: "0.0001", iterations: 100)
+        let held = try HeldRunLock("default", of: dir.appendingPathComponent("results/toy"))
+        defer { held.release() }
+        let waiter = try startDnnRun([spec.path], in: dir)
+        defer { kill(waiter.process.processIdentifier, SIGKILL) }
+        XCTAssertTrue(waiter.waitForOutput("toy: waiting for the other dnn-run process training it"), waiter.printedSoFar.stdout)
+        kill(waiter.process.processIdentifier, SIGINT)
+        kill(waiter.process.processIdentifier, SIGINT)
+        let result = waiter.wait(atMost: 30)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("interrupted (SIGINT)") || result.stderr.contains("SIGINT again: stopping now"), result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results/toy").path)
+                        .filter { !$0.hasPrefix(".lock-") && !$0.hasPrefix("summary.") }, [], "no run folder, no staging folder")
     }
 
     func testANonFiniteCostBeforeAnyUpdateIsNotBlamedOnTheLearningRate() throws {

@@ -29,10 +29,16 @@ final class SweepScaleTests: XCTestCase {
 
             """.write(to: spec, atomically: true, encoding: .utf8)
         let processes = try (0..<3).map { _ in try startDnnRun([spec.path, "--quiet"], in: dir) }
+        var trained = 0
         for result in processes.map({ $0.wait() }) {
             XCTAssertEqual(result.status, 0, result.stderr)
             XCTAssertTrue(result.stdout.contains("300 runs:"), result.stdout)
+            // "300 runs: 97 trained, 203 up to date": a point trained by two processes
+            // would be counted twice.
+            let counts = result.stdout.components(separatedBy: "300 runs: ").last ?? ""
+            if let n = counts.split(separator: " ").first.flatMap({ Int($0) }), counts.contains("\(n) trained") { trained += n }
         }
+        XCTAssertEqual(trained, 300, "each point trained by exactly one process")
         let experiment = dir.appendingPathComponent("results/tiny")
         let rows = parseCSV(try String(contentsOf: experiment.appendingPathComponent("summary.csv"), encoding: .utf8))
         let folders = rows.dropFirst().map { $0[0] }

@@ -40,10 +40,13 @@ public func runDnnRun(
 }
 
 /// A `dnn-run` process started in the background, for tests that signal it or race two.
-public final class RunningProcess {
+/// What it prints is collected as it comes, so a test can wait for a line
+/// (`waitForOutput`) instead of sleeping.
+public final class RunningProcess: @unchecked Sendable {
     public let process = Process()
     private let out = Pipe()
     private let err = Pipe()
+    private let lock = NSLock()
     private var outData = Data()
     private var errData = Data()
     private let group = DispatchGroup()
@@ -59,16 +62,47 @@ public final class RunningProcess {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        group.enter()
+        collect(out.fileHandleForReading, into: \.outData)
+        collect(err.fileHandleForReading, into: \.errData)
+    }
+
+    private func collect(_ handle: FileHandle, into buffer: ReferenceWritableKeyPath<RunningProcess, Data>) {
         group.enter()
         DispatchQueue.global().async { [self] in
-            outData = out.fileHandleForReading.readDataToEndOfFile()
+            while true {
+                let chunk = handle.availableData   // empty at end of file
+                if chunk.isEmpty { break }
+                lock.lock()
+                self[keyPath: buffer].append(chunk)
+                lock.unlock()
+            }
             group.leave()
         }
-        DispatchQueue.global().async { [self] in
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+    }
+
+    /// What the process has printed so far.
+    public var printedSoFar: (stdout: String, stderr: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Waits until the process has printed `text` (on either stream), at most `seconds`;
+    /// false if it did not (it exited first or the time ran out).
+    @discardableResult
+    public func waitForOutput(_ text: String, atMost seconds: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let (o, e) = printedSoFar
+            if o.contains(text) || e.contains(text) { return true }
+            if !process.isRunning {
+                group.wait()   // the last of what it printed
+                let (o, e) = printedSoFar
+                return o.contains(text) || e.contains(text)
+            }
+            usleep(5_000)
         }
+        return false
     }
 
     /// Waits at most `seconds` for the process to exit, then kills it (SIGKILL): a test
