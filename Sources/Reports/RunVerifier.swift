@@ -37,7 +37,7 @@ public enum RunVerifier {
     ) throws -> Report {
         let shown = PathNames.relativeToWorkingDirectory(folder)
         guard FileSystem.exists(folder) else {
-            throw Diagnostic("no such folder: \(shown)", hint: "pass a run folder such as results/cat_5layer")
+            throw Diagnostic("no such folder: \(shown)", hint: "pass a run folder such as results/cat_5layer/default")
         }
         let manifest = try RunFiles.loadManifest(inFolder: folder, shown: shown)
         guard manifest.status == .completed else {
@@ -89,7 +89,9 @@ public enum RunVerifier {
         let before = Arithmetic.current
         Arithmetic.current = arithmetic
         defer { Arithmetic.current = before }
-        lines.append("arithmetic: \(arithmetic.rawValue), the run's (made with \(manifest.blasLibrary); here \(arithmetic.library))")
+        let here = arithmetic.library
+        lines.append("arithmetic: \(arithmetic.rawValue), the run's ("
+            + (here == manifest.blasLibrary ? here : "the run: \(manifest.blasLibrary); here: \(here)") + ")")
 
         let handle = progress?.begin(label: "verify", iterations: spec.iterations)
         defer { handle.map { progress?.finish($0) } }

@@ -151,7 +151,7 @@ struct Verify: ParsableCommand {
         abstract: "Re-train a completed run from its spec.yaml and compare costs and parameters with its files.",
         discussion: "Bit for bit by default. Exit status 0 when they match, 1 at the first difference, 2 for a folder that is not a completed run.")
 
-    @Argument(help: "A run folder, e.g. results/cat_5layer.")
+    @Argument(help: "A run folder, e.g. results/cat_5layer/default.")
     var runDirectory: String
 
     @Option(help: "Accept differences up to this absolute value instead of requiring identical bits.")
