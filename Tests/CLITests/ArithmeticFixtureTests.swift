@@ -1,0 +1,54 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Runs made by earlier dnn-run (Fixtures/arithmetic-trees: the BLIS era's and the first
+/// kernel's) still verify with today's, with their own arithmetic.
+final class ArithmeticFixtureTests: XCTestCase {
+    private let runs = [
+        "blis-e3b5bcd/football/training.engine=primal", "blis-e3b5bcd/football/training.engine=dual",
+        "kernel-c56a899/football/training.engine=primal", "kernel-c56a899/football/training.engine=dual",
+    ]
+
+    func testEveryEarlierRunVerifiesWithItsOwnArithmetic() throws {
+        let dir = try temporaryDirectory(for: self)
+        let trees = dir.appendingPathComponent("trees")
+        try FileManager.default.copyItem(at: packageRoot().appendingPathComponent("Tests/CLITests/Fixtures/arithmetic-trees"), to: trees)
+        for run in runs {
+            let result = try runDnnRun(["verify", run], in: trees)
+            let arithmetic = run.hasPrefix("blis") ? "blis" : "kernel"
+            XCTAssertTrue(result.stdout.contains("arithmetic: \(arithmetic), the run's"), result.stdout)
+            // The fixtures were made where BLIS runs its zen3 kernels.
+            if result.stdout.contains("(zen3)") {
+                XCTAssertEqual(result.status, 0, run + ":\n" + result.stdout + result.stderr)
+                XCTAssertTrue(result.stdout.contains("costs.csv: 10 costs identical, bit for bit"), result.stdout)
+                XCTAssertTrue(result.stdout.contains("parameters.json: 6 matrices identical, bit for bit"), result.stdout)
+            } else {
+                XCTAssertEqual(result.status, 1, run + ":\n" + result.stdout + result.stderr)
+                XCTAssertTrue(result.stdout.contains("not reproducible here: the run's arithmetic '\(arithmetic)'"), result.stdout)
+                XCTAssertTrue(result.stdout.contains("the costs differ by at most"), result.stdout)
+            }
+        }
+    }
+
+    /// The explanation itself, on this machine: a run trained with fma whose manifest is
+    /// made to say blis is re-trained through BLIS and differs by a few ulps, said so.
+    func testAProcessorDependentMismatchSaysWhyAndByHowMuch() throws {
+        let dir = try temporaryDirectory(for: self)
+        let trees = dir.appendingPathComponent("trees")
+        try FileManager.default.copyItem(at: packageRoot().appendingPathComponent("Tests/CLITests/Fixtures/arithmetic-trees"), to: trees)
+        XCTAssertEqual(try runDnnRun(["football.yaml", "--results", "fma", "--quiet"], in: trees).status, 0)
+        let run = "fma/football/training.engine=primal"
+        let manifest = trees.appendingPathComponent(run + "/manifest.json")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        XCTAssertTrue(text.contains("\"arithmetic\": \"fma\""), text)
+        XCTAssertEqual(try runDnnRun(["verify", run, "--quiet"], in: trees).status, 0)
+        try text.replacingOccurrences(of: "\"arithmetic\": \"fma\"", with: "\"arithmetic\": \"blis\"")
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        let result = try runDnnRun(["verify", run], in: trees)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("not reproducible here: the run's arithmetic 'blis' sums every product as BLIS's kernel"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("(verify --tolerance T accepts them)"), result.stdout)
+        XCTAssertEqual(try runDnnRun(["verify", run, "--tolerance", "1e-9", "--quiet"], in: trees).status, 0)
+    }
+}
