@@ -767,7 +767,7 @@ def main():
     p.add_argument("--strict", action="store_true", help="exit with status 1 if a target fails")
     args = p.parse_args()
     settle_arguments(p, args, args.quick)
-    harness.WAIT_FOR_IDLE_SECONDS = args.wait_idle
+    harness.bench_child.set_wait_idle(args.wait_idle)
     harness.ensure_python_packages(args.install_torch)
 
     binary = os.path.abspath(args.binary)
