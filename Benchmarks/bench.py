@@ -30,6 +30,9 @@ import bench_mnist
 import bench_sweeps
 
 import bench_child
+import bench_gemm
+import bench_loading
+import bench_mnist_data
 import bench_machine
 import bench_scaling
 import bench_table
@@ -37,8 +40,8 @@ import bench_table
 from bench_child import (BASELINE_ENV_DROP, failure, print_checks, run_measured,  # noqa: F401
                          set_arguments)
 from bench_machine import machine_info, print_machine  # noqa: F401
-from bench_table import (TORCH_IMPORT_FAILED, compare_costs, describe_blas, print_table,  # noqa: F401
-                         read_run_folder, run_python_baseline)
+from bench_table import (TORCH_IMPORT_FAILED, best_of, compare_costs, describe_blas,  # noqa: F401
+                         print_table, read_run_folder, run_python_baseline)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -131,9 +134,9 @@ def ensure_python_packages(install_torch):
 
 # ---------------------------------------------------------------------------------------
 
-def run_main_table(args, spec, base_spec, binary, overrides):
-    """The main table (numpy, PyTorch, each dnn-run engine) and its targets, printed;
-    returns (rows, torch_note, checks)."""
+def run_main_table(args, spec, base_spec, binary, overrides, probe):
+    """The main table (numpy, PyTorch, each dnn-run engine in each arithmetic of `probe`,
+    bench_machine.probe_kernel's) and its targets, printed; returns (rows, torch_note, checks)."""
     def repeated(run):
         return bench_table.best_of([run() for _ in range(max(args.repeat, 1))])
 
@@ -152,9 +155,19 @@ def run_main_table(args, spec, base_spec, binary, overrides):
             torch_row = None
         else:
             rows.append(torch_row)
+    by_engine = {}
     for engine in args.engines:
-        print(f"running dnn-run {engine} ...", file=sys.stderr)
-        rows.append(repeated(lambda: bench_table.run_dnn_run(binary, spec, base_spec["name"], engine, overrides)))
+        def run_one(arithmetic):
+            print(f"running dnn-run {engine}, arithmetic {arithmetic[0]} ...", file=sys.stderr)
+            return bench_table.run_dnn_run(binary, spec, base_spec["name"], engine, overrides, arithmetic)
+        # The primal engine's arithmetics are compared (issue 24): interleaved, best of
+        # --arithmetic-repeat each; every row the best of --repeat at least.
+        n = bench_machine.compare_repeat(probe["arithmetics"], args.arithmetic_repeat) if engine == "primal" else 1
+        runs = bench_machine.interleaved(run_one, probe["arithmetics"], max(args.repeat, n))
+        for i, (name, runs_of) in enumerate(runs.items()):
+            row = {**bench_table.best_of(runs_of), "default_arithmetic": i == 0}
+            rows.append(row)
+            by_engine.setdefault(engine, {})[name] = row
     for row in rows[1:]:
         compare_costs(row, reference)
 
@@ -168,11 +181,16 @@ def run_main_table(args, spec, base_spec, binary, overrides):
     print_table(rows, reference)
     if torch_note:
         print(f"\n{torch_note}")
+    compared = by_engine.get("primal", {})
+    if len(compared) > 1:
+        print(f"\nthe primal rows: each arithmetic the best of {next(iter(compared.values())).get('repeats', 1)} "
+              f"runs, interleaved ({' '.join(compared)}, then the other way round; --arithmetic-repeat)")
 
-    checks = bench_table.check_targets(rows, reference, torch_row)
+    checks = bench_table.check_targets(rows, reference, torch_row, torch_note)
+    if "primal" in by_engine:
+        checks += bench_machine.check_no_slower({"primal": by_engine["primal"]}, base_spec["name"])
     print("\n## Targets\n")
-    for target, verdict, detail in checks:
-        print(f"{verdict}  {target}: {detail}")
+    print_checks(checks)
     if args.iterations and args.iterations != base_spec["training"]["iterations"]:
         print(f"(targets are set for {base_spec['training']['iterations']} iterations; "
               f"with {args.iterations} the fixed costs weigh more)")
@@ -198,8 +216,7 @@ def run_sweep_rows(args, binary, cores):
     bench_sweeps.print_cat_sweep(cat)
     checks = bench_sweeps.check_sweep_overhead(overhead) + bench_sweeps.check_cat_sweep(cat)
     print("\n## Sweep targets\n")
-    for target, verdict, detail in checks:
-        print(f"{verdict}  {target}: {detail}")
+    print_checks(checks)
     note = bench_sweeps.overhead_note(overhead)
     if note:
         print(note)
@@ -221,12 +238,12 @@ def locate_sweep_bench(args):
     return _sweep_bench
 
 
-def run_mnist(args, binary, cores):
+def run_mnist(args, binary, machine, probe):
     """The MNIST-size workload (bench_mnist.py), printed with its targets; returns
     (result, checks)."""
     baseline_env = bench_child.baseline_env()
-    result = bench_mnist.run(sys.modules[__name__], binary, cores, baseline_env, args.mnist_examples,
-                             args.mnist_iterations, args.no_torch)
+    result = bench_mnist.run(sys.modules[__name__], binary, machine, probe, baseline_env, args.mnist_examples,
+                             args.mnist_iterations, args.no_torch, args.arithmetic_repeat)
     return result, bench_mnist.report(sys.modules[__name__], result)
 
 
@@ -248,13 +265,18 @@ def main():
              else f"{base_spec['name']}, {iterations} iterations")
     print(f"# dnn-run benchmark: {title}\n")
     print_machine(machine)
+    probe = bench_machine.probe_kernel(binary, run_measured, failure)
+    bench_machine.print_kernel(probe)
+    checks = bench_machine.check_probe(probe)
+    print_checks(checks)
     dropped = [k for k in BASELINE_ENV_DROP if k in os.environ]
     if dropped:
         print(f"unset for the Python baselines: {', '.join(dropped)}")
 
-    rows, torch_note, checks = [], None, []
+    rows, torch_note = [], None
     if not args.sweeps_only and not args.mnist_only:
-        rows, torch_note, checks = run_main_table(args, spec, base_spec, binary, overrides)
+        rows, torch_note, table_checks = run_main_table(args, spec, base_spec, binary, overrides, probe)
+        checks += table_checks
 
     sweeps = None
     if not args.skip_sweeps and not args.mnist_only:
@@ -263,7 +285,7 @@ def main():
 
     mnist = None
     if not args.skip_mnist and not args.sweeps_only:
-        mnist, mnist_checks = run_mnist(args, binary, machine["cores"])
+        mnist, mnist_checks = run_mnist(args, binary, machine, probe)
         checks += mnist_checks
 
     scaling = None
@@ -275,12 +297,12 @@ def main():
         print(f"scaling (budget {args.scaling_budget:.0f} s) ...", file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="dnn-run-bench-scaling-") as workdir:
             scaling = bench_scaling.run_scaling(binary, base_spec, args.scaling_sizes, args.scaling_iterations,
-                                  max(args.repeat, 1), args.scaling_budget, workdir)
+                                                max(args.repeat, 1), args.scaling_budget, workdir)
         bench_scaling.print_scaling(scaling, base_spec["training"]["iterations"])
 
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"machine": machine, "spec": spec, "binary": binary, "iterations": iterations,
+            json.dump({"machine": machine, "kernel": probe, "spec": spec, "binary": binary, "iterations": iterations,
                        "rows": rows, "torch_note": torch_note,
                        "checks": [{"target": t, "verdict": v, "detail": d} for t, v, d in checks],
                        "scaling": scaling, "sweeps": sweeps, "mnist": mnist}, f, indent=1)
@@ -299,7 +321,8 @@ def doctests_of_every_module():
     """
 
 
-DOCTESTED = (bench_child, bench_machine, bench_table, bench_scaling, bench_sweeps, bench_mnist)
+DOCTESTED = (bench_child, bench_machine, bench_table, bench_scaling, bench_sweeps, bench_mnist, bench_gemm,
+             bench_loading, bench_mnist_data)
 
 
 if __name__ == "__main__":
