@@ -364,9 +364,9 @@ def print_cat_sweep(result):
           f"iterations, --jobs {result['jobs']}\n")
     for name, rate in result["rates"].items():
         print(f"{GEMM_SIZE} x {GEMM_SIZE} product, {name}: {rate:.1f} GFLOP/s")
-    for key in ("sweep_bench_error", "numpy_error"):
-        if result.get(key):
-            print(f"{key.replace('_', ' ')}: {result[key]}")
+    for key, what in (("sweep_bench_error", "sweep-bench"), ("numpy_error", "numpy's 2000 x 2000 product")):
+        if result.get(key):  # also a FAIL line among the targets
+            print(f"{what}: FAILED, not measured: " + "\n  ".join(result[key].splitlines()))
     if "floor_seconds" in result:
         print(f"FLOP floor: {result['points']} x {result['iterations']} x 2 n_1 m^2 = "
               f"{result['flops'] / 1e9:.0f} GFLOP at {result['best_gflops']:.1f} GFLOP/s "
