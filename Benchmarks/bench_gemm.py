@@ -315,7 +315,7 @@ def print_gemm(result):
     for lib in libs:
         if lib.get("error") and len(lib["error"].splitlines()) > 1:
             print(f"{lib['name']}: not measured: " + "\n  ".join(lib["error"].splitlines()))
-        elif lib.get("version"):
+        elif lib.get("version") and not lib.get("deepnet"):  # the kernel's row names what it is
             print(f"{lib['name']}: {lib['version']}")
         wrong = [s for s, r in (lib.get("rates") or {}).items() if r.get("correct") is False]
         if wrong:
