@@ -14,7 +14,10 @@ sweep rows (bench_sweeps.py): the per-point overhead of a 100- and a 10,000-poin
 of a tiny model, and the 100-point cat sweep against its FLOP floor. Then the MNIST-size
 workload (bench_mnist.py): 60000 x 784 synthetic examples, numpy, PyTorch and dnn-run from
 HDF5 and CSV, the dgemm rates of every BLAS here on its product shapes, its FLOP floors,
-and loading against pandas and h5py.
+and loading against pandas and h5py. At the top, the CPU (lscpu's model name, fma, avx2,
+avx512f) and what the binary multiplies with (bench_machine.py); where it takes
+`--arithmetic`, its rows run in both arithmetics, fma and kernel, side by side. A harness
+that cannot be built or run is a FAIL line, never a missing row.
 See Benchmarks/README.md for how to read the output.
 """
 import argparse
@@ -26,15 +29,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-import bench_mnist
-import bench_sweeps
-
 import bench_child
 import bench_gemm
 import bench_loading
-import bench_mnist_data
 import bench_machine
+import bench_mnist
+import bench_mnist_data
 import bench_scaling
+import bench_sweeps
 import bench_table
 # What bench_mnist.py and bench_sweeps.py use of the harness, which passes itself to them.
 from bench_child import (BASELINE_ENV_DROP, failure, print_checks, run_measured,  # noqa: F401
