@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "dnn-run",
             dependencies: [
-                "Reports", "Runs", "Spec", "Support",
+                "DeepNet", "Reports", "Runs", "Spec", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

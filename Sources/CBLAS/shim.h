@@ -18,4 +18,8 @@ void bli_thread_set_num_threads(long n_threads);
 long bli_thread_get_num_threads(void);
 const char *bli_info_get_version_str(void);
 
+// BLIS: the sub-configuration (kernel set) it chose for this processor, and its name.
+int bli_arch_query_id(void);
+const char *bli_arch_string(int id);
+
 #endif

@@ -3,6 +3,7 @@
 #define DNNRUN_KERNELS_INTERNAL_H
 
 #include <immintrin.h>
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 
@@ -11,6 +12,31 @@
 
 /// The depth of a block along k: every element's sum restarts at each multiple of KC.
 enum { KC = 256 };
+
+/// The two arithmetics of an element's sum within a block (kernels.c): `plain`
+/// ab = ab + a * b, a rounding per * and per +; `fused` ab = fma(a, b, ab), one rounding
+/// (IEEE 754's fused multiply-add, the same bits on every processor that has it). Every
+/// kernel below takes `fused` as a constant and is compiled once per arithmetic.
+enum { DNN_PLAIN = 0, DNN_FUSED = 1 };
+
+/// The arithmetic dnn_gemm uses now (dnn_gemm_set_arithmetic).
+int dnn_gemm_fused(void);
+
+static inline double dnn_madd(int fused, double ab, double x, double y) {
+    return fused ? fma(x, y, ab) : ab + x * y;
+}
+
+__attribute__((target("avx512f")))
+static inline __m512d dnn_madd8(int fused, __m512d ab, __m512d x, __m512d y) {
+    return fused ? _mm512_fmadd_pd(x, y, ab) : _mm512_add_pd(ab, _mm512_mul_pd(x, y));
+}
+
+/// AVX2's path is built for processors with FMA too (every x86-64 with AVX2 has it);
+/// the plain arithmetic never fuses (the pragma above), so it runs without FMA as well.
+__attribute__((target("avx2,fma")))
+static inline __m256d dnn_madd4(int fused, __m256d ab, __m256d x, __m256d y) {
+    return fused ? _mm256_fmadd_pd(x, y, ab) : _mm256_add_pd(ab, _mm256_mul_pd(x, y));
+}
 
 /// An element of C after a block along k whose products summed to `ab` (kernels.c): the
 /// first block gives alpha ab (beta == 0: c is not used) or beta c + alpha ab, every later
@@ -36,7 +62,7 @@ static inline void dnn_store8(double *c, __mmask8 mask, __m512d ab, double alpha
 }
 
 /// dnn_combine on 4 lanes, stored to c[0 ..< 4].
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static inline void dnn_store4(double *c, __m256d ab, double alpha, double beta, int first) {
     __m256d s = _mm256_mul_pd(_mm256_set1_pd(alpha), ab);
     if (!first) s = _mm256_add_pd(_mm256_loadu_pd(c), s);
@@ -91,16 +117,17 @@ static inline void dnn_run_parts(void *(*fn)(void *), void *parts, size_t size, 
 }
 
 /// dnn_gemm's product through packed blocks on `threads` threads, with the micro-kernel
-/// of `isa` ("avx512f", "avx2" or "scalar"); the same result, element for element.
+/// of `isa` ("avx512f", "avx2" or "scalar") and arithmetic `fused`; the same result,
+/// element for element, as kernels.c's.
 /// Returns 0, or -1 when its buffers could not be allocated (C untouched).
-int dnn_gemm_packed(const char *isa, int trans_a, int trans_b, long m, long n, long k,
+int dnn_gemm_packed(const char *isa, int fused, int trans_a, int trans_b, long m, long n, long k,
                     double alpha, const double *a, long lda, const double *b, long ldb,
                     double beta, double *c, long ldc, int threads);
 
 /// dnn_gemm's product on this thread with rows of op(A) read in place against 24 columns
 /// of op(B) at a time (rows.c): for the products below the packed path's threshold.
 /// Returns 0, or -1 when the processor lacks AVX-512 (C untouched).
-int dnn_gemm_rows(int trans_a, int trans_b, long m, long n, long k, double alpha,
+int dnn_gemm_rows(int fused, int trans_a, int trans_b, long m, long n, long k, double alpha,
                   const double *a, long lda, const double *b, long ldb, double beta,
                   double *c, long ldc);
 

@@ -1,7 +1,7 @@
 // The large products: the arithmetic of kernels.c, faster.
 //
 // Every element is still computed as kernels.c describes (blocks of 256 along k, in
-// order; within a block ab = ab + a*b from ab = 0, one rounding per * and per +; then
+// order; within a block from ab = 0, ab + a*b or fma(a, b, ab) by the arithmetic; then
 // alpha, beta, or the running c). What changes is only the order in which elements are
 // visited, which no element's value depends on:
 //
@@ -147,13 +147,85 @@ static void pack_b_avx512(operand b, long p0, long kc, long j0, long nc, double 
     }
 }
 
+// d[q * stride] = the 4 doubles (r0[q], r1[q], r2[q], r3[q]) for q in 0 ..< 4: a
+// transpose of 4 x 4 doubles in AVX2 registers.
+__attribute__((target("avx2,fma")))
+static inline void transpose4x4(__m256d r0, __m256d r1, __m256d r2, __m256d r3, double *d, long stride) {
+    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+    _mm256_storeu_pd(d + 0 * stride, _mm256_permute2f128_pd(t0, t2, 0x20));
+    _mm256_storeu_pd(d + 1 * stride, _mm256_permute2f128_pd(t1, t3, 0x20));
+    _mm256_storeu_pd(d + 2 * stride, _mm256_permute2f128_pd(t0, t2, 0x31));
+    _mm256_storeu_pd(d + 3 * stride, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
+
+// pack_a_scalar's layout with AVX2: rows of A turned 4 x 4 at a time; a transposed A
+// (8 rows of op(A) side by side in memory) copied 4 at a time.
+__attribute__((target("avx2,fma")))
+static void pack_a_avx2(operand a, long i0, long mc, long p0, long kc, double *out) {
+    for (long s = 0; s < mc; s += MR) {
+        long rows = mc - s < MR ? mc - s : MR;
+        double *o = out + s * kc;
+        if (a.xp == 1 && rows == MR) {
+            const double *row[8];
+            for (int r = 0; r < 8; r++) row[r] = a.x + (i0 + s + r) * a.xi + p0;
+            long p = 0;
+            for (; p + 4 <= kc; p += 4)
+                for (int h = 0; h < 8; h += 4)
+                    transpose4x4(_mm256_loadu_pd(row[h] + p), _mm256_loadu_pd(row[h + 1] + p),
+                                 _mm256_loadu_pd(row[h + 2] + p), _mm256_loadu_pd(row[h + 3] + p),
+                                 o + p * MR + h, MR);
+            for (; p < kc; p++)
+                for (int r = 0; r < 8; r++) o[p * MR + r] = row[r][p];
+        } else if (a.xi == 1 && rows == MR) {
+            const double *src = a.x + i0 + s + p0 * a.xp;
+            for (long p = 0; p < kc; p++, src += a.xp) {
+                _mm256_storeu_pd(o + p * MR, _mm256_loadu_pd(src));
+                _mm256_storeu_pd(o + p * MR + 4, _mm256_loadu_pd(src + 4));
+            }
+        } else {
+            pack_a_scalar(a, i0 + s, rows, p0, kc, o);
+        }
+    }
+}
+
+// pack_b_scalar's layout with AVX2: rows of B copied 4 at a time; a transposed B read
+// along its rows and turned 4 x 4 at a time.
+__attribute__((target("avx2,fma")))
+static void pack_b_avx2(operand b, long p0, long kc, long j0, long nc, double *out) {
+    for (long s = 0; s < nc; s += NR) {
+        long cols = nc - s < NR ? nc - s : NR;
+        double *o = out + s * kc;
+        if (cols < NR) {
+            pack_b_scalar(b, p0, kc, j0 + s, cols, o);
+        } else if (b.xp == 1) {
+            for (long p = 0; p < kc; p++) {
+                const double *src = b.x + (p0 + p) * b.xi + j0 + s;
+                for (int v = 0; v < NR; v += 4) _mm256_store_pd(o + p * NR + v, _mm256_loadu_pd(src + v));
+            }
+        } else {
+            // b(p, j) = x[p + j * xp]: column j of op(B) is a row of x.
+            for (int g = 0; g < NR; g += 4) {
+                const double *col[4];
+                for (int j = 0; j < 4; j++) col[j] = b.x + p0 + (j0 + s + g + j) * b.xp;
+                long p = 0;
+                for (; p + 4 <= kc; p += 4)
+                    transpose4x4(_mm256_loadu_pd(col[0] + p), _mm256_loadu_pd(col[1] + p),
+                                 _mm256_loadu_pd(col[2] + p), _mm256_loadu_pd(col[3] + p), o + p * NR + g, NR);
+                for (; p < kc; p++)
+                    for (int j = 0; j < 4; j++) o[p * NR + g + j] = col[j][p];
+            }
+        }
+    }
+}
+
 // c(0 ..< rows, 0 ..< cols) from an MR x NR tile of packed A and B over kc.
 typedef void (*micro_fn)(long kc, const double *a, const double *b, double *c, long ldc,
                          long rows, long cols, double alpha, double beta, int first);
 
-__attribute__((target("avx512f")))
-static void micro_avx512(long kc, const double *a, const double *b, double *c, long ldc,
-                         long rows, long cols, double alpha, double beta, int first) {
+__attribute__((target("avx512f"), always_inline))
+static inline void micro_avx512_body(int fused, long kc, const double *a, const double *b, double *c, long ldc,
+                                     long rows, long cols, double alpha, double beta, int first) {
     __m512d acc[MR][3];
     for (int r = 0; r < MR; r++)
         for (int v = 0; v < 3; v++) acc[r][v] = _mm512_setzero_pd();
@@ -161,9 +233,9 @@ static void micro_avx512(long kc, const double *a, const double *b, double *c, l
         __m512d b0 = _mm512_load_pd(b), b1 = _mm512_load_pd(b + 8), b2 = _mm512_load_pd(b + 16);
         for (int r = 0; r < MR; r++) {
             __m512d x = _mm512_set1_pd(a[r]);
-            acc[r][0] = _mm512_add_pd(acc[r][0], _mm512_mul_pd(x, b0));
-            acc[r][1] = _mm512_add_pd(acc[r][1], _mm512_mul_pd(x, b1));
-            acc[r][2] = _mm512_add_pd(acc[r][2], _mm512_mul_pd(x, b2));
+            acc[r][0] = dnn_madd8(fused, acc[r][0], x, b0);
+            acc[r][1] = dnn_madd8(fused, acc[r][1], x, b1);
+            acc[r][2] = dnn_madd8(fused, acc[r][2], x, b2);
         }
     }
     for (int r = 0; r < MR && r < rows; r++)
@@ -171,53 +243,70 @@ static void micro_avx512(long kc, const double *a, const double *b, double *c, l
             dnn_store8(c + r * ldc + v * 8, dnn_mask8(cols - v * 8), acc[r][v], alpha, beta, first);
 }
 
-__attribute__((target("avx2")))
-static void micro_avx2(long kc, const double *a, const double *b, double *c, long ldc,
-                       long rows, long cols, double alpha, double beta, int first) {
-    // MR x NR as two halves of 4 rows, 6 vectors of 4 columns each: 24 accumulators
-    // do not fit AVX2's 16 registers, so each half is its own pass over kc.
-    for (int h = 0; h < MR; h += 4) {
-        if (h >= rows) break;
-        __m256d acc[4][6];
-        for (int r = 0; r < 4; r++)
-            for (int v = 0; v < 6; v++) acc[r][v] = _mm256_setzero_pd();
-        const double *ap = a + h, *bp = b;
+__attribute__((target("avx2,fma"), always_inline))
+static inline void micro_avx2_body(int fused, long kc, const double *a, const double *b, double *c, long ldc,
+                                   long rows, long cols, double alpha, double beta, int first) {
+    // MR x NR in passes of all 8 rows x 6 columns: the 8 elements of A at each p are two
+    // vectors, each column of B a broadcast; 12 accumulators (columns of C, 4 rows each),
+    // 2 vectors of A and a broadcast fit AVX2's 16 registers without a spill (4 x 12 the
+    // other way round needs a second broadcast register and spills an accumulator).
+    for (int w = 0; w < NR && w < cols; w += 6) {
+        __m256d acc[6][2];
+        for (int j = 0; j < 6; j++) acc[j][0] = acc[j][1] = _mm256_setzero_pd();
+        const double *ap = a, *bp = b + w;
         for (long p = 0; p < kc; p++, ap += MR, bp += NR) {
-            __m256d bv[6];
-            for (int v = 0; v < 6; v++) bv[v] = _mm256_load_pd(bp + 4 * v);
-            for (int r = 0; r < 4; r++) {
-                __m256d x = _mm256_set1_pd(ap[r]);
-                for (int v = 0; v < 6; v++) acc[r][v] = _mm256_add_pd(acc[r][v], _mm256_mul_pd(x, bv[v]));
+            __m256d a0 = _mm256_load_pd(ap), a1 = _mm256_load_pd(ap + 4);
+            for (int j = 0; j < 6; j++) {
+                __m256d y = _mm256_broadcast_sd(bp + j);
+                acc[j][0] = dnn_madd4(fused, acc[j][0], a0, y);
+                acc[j][1] = dnn_madd4(fused, acc[j][1], a1, y);
             }
         }
-        for (int r = 0; r < 4 && h + r < rows; r++) {
-            double *cr = c + (h + r) * ldc;
-            double tile[NR];
-            for (int v = 0; v < 6; v++) _mm256_storeu_pd(tile + 4 * v, acc[r][v]);
-            for (long j = 0; j < cols; j++) cr[j] = dnn_combine(cr[j], tile[j], alpha, beta, first);
+        // Lane r of acc[j][h] is element (4h + r, w + j); a(r, p) * b(p, j) = b * a
+        // exactly, and so is the fused sum: the order of the factors changes no bit.
+        double tile[6][MR];
+        for (int j = 0; j < 6; j++) {
+            _mm256_storeu_pd(tile[j], acc[j][0]);
+            _mm256_storeu_pd(tile[j] + 4, acc[j][1]);
+        }
+        long width = cols - w < 6 ? cols - w : 6;
+        for (long r = 0; r < rows; r++) {
+            double *cr = c + r * ldc + w;
+            for (long j = 0; j < width; j++) cr[j] = dnn_combine(cr[j], tile[j][r], alpha, beta, first);
         }
     }
 }
 
-static void micro_scalar(long kc, const double *a, const double *b, double *c, long ldc,
-                         long rows, long cols, double alpha, double beta, int first) {
+__attribute__((always_inline))
+static inline void micro_scalar_body(int fused, long kc, const double *a, const double *b, double *c, long ldc,
+                                     long rows, long cols, double alpha, double beta, int first) {
     for (long r = 0; r < rows; r++) {
         for (long j = 0; j < cols; j++) {
             double ab = 0;
-            for (long p = 0; p < kc; p++) {
-                double prod = a[p * MR + r] * b[p * NR + j];
-                ab = ab + prod;
-            }
+            for (long p = 0; p < kc; p++) ab = dnn_madd(fused, ab, a[p * MR + r], b[p * NR + j]);
             c[r * ldc + j] = dnn_combine(c[r * ldc + j], ab, alpha, beta, first);
         }
     }
 }
 
+// Each micro-kernel in each arithmetic.
+#define MICRO_ARGS long kc, const double *a, const double *b, double *c, long ldc, long rows, long cols, \
+    double alpha, double beta, int first
+#define MICRO_PASS kc, a, b, c, ldc, rows, cols, alpha, beta, first
+__attribute__((target("avx512f"))) static void micro_avx512(MICRO_ARGS) { micro_avx512_body(DNN_PLAIN, MICRO_PASS); }
+__attribute__((target("avx512f"))) static void micro_avx512_fma(MICRO_ARGS) { micro_avx512_body(DNN_FUSED, MICRO_PASS); }
+__attribute__((target("avx2,fma"))) static void micro_avx2(MICRO_ARGS) { micro_avx2_body(DNN_PLAIN, MICRO_PASS); }
+__attribute__((target("avx2,fma"))) static void micro_avx2_fma(MICRO_ARGS) { micro_avx2_body(DNN_FUSED, MICRO_PASS); }
+static void micro_scalar(MICRO_ARGS) { micro_scalar_body(DNN_PLAIN, MICRO_PASS); }
+static void micro_scalar_fma(MICRO_ARGS) { micro_scalar_body(DNN_FUSED, MICRO_PASS); }
+
 typedef void (*pack_a_fn)(operand a, long i0, long mc, long p0, long kc, double *out);
 typedef void (*pack_b_fn)(operand b, long p0, long kc, long j0, long nc, double *out);
 
-static micro_fn micro_for(const char *isa) {
-    return !strcmp(isa, "avx512f") ? micro_avx512 : !strcmp(isa, "avx2") ? micro_avx2 : micro_scalar;
+static micro_fn micro_for(const char *isa, int fused) {
+    if (!strcmp(isa, "avx512f")) return fused ? micro_avx512_fma : micro_avx512;
+    if (!strcmp(isa, "avx2")) return fused ? micro_avx2_fma : micro_avx2;
+    return fused ? micro_scalar_fma : micro_scalar;
 }
 
 // `count` buffers of `doubles` each, 64-byte aligned, owned by the calling thread and
@@ -285,14 +374,14 @@ static void *run_part(void *arg) {
     return 0;
 }
 
-int dnn_gemm_packed(const char *isa, int trans_a, int trans_b, long m, long n, long k,
+int dnn_gemm_packed(const char *isa, int fused, int trans_a, int trans_b, long m, long n, long k,
                     double alpha, const double *a, long lda, const double *b, long ldb,
                     double beta, double *c, long ldc, int threads) {
     if (m <= 0 || n <= 0 || k <= 0) return 0;
     operand oa = { a, trans_a ? 1 : lda, trans_a ? lda : 1 };
     operand ob = { b, trans_b ? 1 : ldb, trans_b ? ldb : 1 };
-    micro_fn micro = micro_for(isa);
-    int avx512 = !strcmp(isa, "avx512f");
+    micro_fn micro = micro_for(isa, fused);
+    int avx512 = !strcmp(isa, "avx512f"), avx2 = !strcmp(isa, "avx2");
     if (threads < 1) threads = 1;
     if (threads > DNN_MAX_THREADS) threads = DNN_MAX_THREADS;
     // Split the columns in strips of NR (or the rows in strips of MR when C has fewer
@@ -312,7 +401,8 @@ int dnn_gemm_packed(const char *isa, int trans_a, int trans_b, long m, long n, l
         long u0 = units * t / threads, u1 = units * (t + 1) / threads;
         long lo = u0 * unit, hi = u1 * unit < extent ? u1 * unit : extent;
         parts[t] = (part){ oa, ob, m, k, 0, m, 0, n, alpha, beta, c, ldc, micro,
-                           avx512 ? pack_a_avx512 : pack_a_scalar, avx512 ? pack_b_avx512 : pack_b_scalar,
+                           avx512 ? pack_a_avx512 : avx2 ? pack_a_avx2 : pack_a_scalar,
+                           avx512 ? pack_b_avx512 : avx2 ? pack_b_avx2 : pack_b_scalar,
                            buffers[t], buffers[t] + kcmax * WIDE_NC };
         if (by_columns) { parts[t].j0 = lo; parts[t].j1 = hi; }
         else { parts[t].i0 = lo; parts[t].i1 = hi; }

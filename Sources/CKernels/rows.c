@@ -2,7 +2,8 @@
 // place, one broadcast per element, against 24 columns of op(B) at a time.
 //
 // The arithmetic is kernels.c's: per element of C, per block of KC along k in order,
-// ab = 0; ab = ab + a(i,p) * b(p,j) in order; then the block's combination. Only the
+// ab = 0; ab + a(i,p) * b(p,j) or fma(a(i,p), b(p,j), ab) in order; then the block's
+// combination. Only the
 // visiting order differs, which no element depends on.
 //
 // * dnn_gemm_rows, the products below the packed path's threshold (the deeper layers of
@@ -37,7 +38,7 @@ typedef struct {
 // `cols` <= 24 columns: a(r, p) = a[r * ai + p * ap], b(p, j) = b[p * bstep + j]; `padded`:
 // b is 64-byte aligned, bstep 24, and zero past `cols`.
 __attribute__((target("avx512f"), always_inline))
-static inline void tile_avx512(int R, int mode, int padded, long kc, const double *a, long ai, long ap,
+static inline void tile_avx512(int fused, int R, int mode, int padded, long kc, const double *a, long ai, long ap,
                                const double *b, long bstep, long cols, double *c, long ldc,
                                tile_store st) {
     __m512d acc[ROWS_MR][3];
@@ -51,9 +52,9 @@ static inline void tile_avx512(int R, int mode, int padded, long kc, const doubl
         __m512d b2 = padded ? _mm512_load_pd(b + 16) : _mm512_maskz_loadu_pd(m2, b + 16);
         for (int r = 0; r < R; r++) {
             __m512d x = _mm512_set1_pd(a[r * ai]);
-            acc[r][0] = _mm512_add_pd(acc[r][0], _mm512_mul_pd(x, b0));
-            acc[r][1] = _mm512_add_pd(acc[r][1], _mm512_mul_pd(x, b1));
-            acc[r][2] = _mm512_add_pd(acc[r][2], _mm512_mul_pd(x, b2));
+            acc[r][0] = dnn_madd8(fused, acc[r][0], x, b0);
+            acc[r][1] = dnn_madd8(fused, acc[r][1], x, b1);
+            acc[r][2] = dnn_madd8(fused, acc[r][2], x, b2);
         }
     }
     __mmask8 mask[3] = { m0, m1, m2 };
@@ -70,35 +71,27 @@ static inline void tile_avx512(int R, int mode, int padded, long kc, const doubl
         }
 }
 
-#define TILE_CASES(mode, padded)                                                                 \
+#define TILE_CASES(fused, mode, padded)                                                                 \
     switch (rows) {                                                                        \
-    case 8: tile_avx512(8, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
-    case 7: tile_avx512(7, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
-    case 6: tile_avx512(6, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
-    case 5: tile_avx512(5, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
-    case 4: tile_avx512(4, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
-    case 3: tile_avx512(3, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
-    case 2: tile_avx512(2, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
-    case 1: tile_avx512(1, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 8: tile_avx512(fused, 8, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 7: tile_avx512(fused, 7, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 6: tile_avx512(fused, 6, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 5: tile_avx512(fused, 5, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 4: tile_avx512(fused, 4, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 3: tile_avx512(fused, 3, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 2: tile_avx512(fused, 2, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
+    case 1: tile_avx512(fused, 1, mode, padded, kc, a, ai, ap, b, bstep, cols, c, ldc, st); break;       \
     }
 
-__attribute__((target("avx512f")))
-static void tile_gemm(int rows, long kc, const double *a, long ai, long ap, const double *b,
-                      long bstep, long cols, double *c, long ldc, tile_store st) {
-    TILE_CASES(STORE_GEMM, 0)
-}
-
-__attribute__((target("avx512f")))
-static void tile_gemm_padded(int rows, long kc, const double *a, long ai, long ap, const double *b,
-                             long bstep, long cols, double *c, long ldc, tile_store st) {
-    TILE_CASES(STORE_GEMM, 1)
-}
-
-__attribute__((target("avx512f")))
-static void tile_add(int rows, long kc, const double *a, long ai, long ap, const double *b,
-                     long bstep, long cols, double *c, long ldc, tile_store st) {
-    TILE_CASES(STORE_ADD, 1)
-}
+#define TILE_ARGS int rows, long kc, const double *a, long ai, long ap, const double *b, long bstep, \
+    long cols, double *c, long ldc, tile_store st
+typedef void (*tile_fn)(TILE_ARGS);
+__attribute__((target("avx512f"))) static void tile_gemm(TILE_ARGS) { TILE_CASES(DNN_PLAIN, STORE_GEMM, 0) }
+__attribute__((target("avx512f"))) static void tile_gemm_fma(TILE_ARGS) { TILE_CASES(DNN_FUSED, STORE_GEMM, 0) }
+__attribute__((target("avx512f"))) static void tile_gemm_padded(TILE_ARGS) { TILE_CASES(DNN_PLAIN, STORE_GEMM, 1) }
+__attribute__((target("avx512f"))) static void tile_gemm_padded_fma(TILE_ARGS) { TILE_CASES(DNN_FUSED, STORE_GEMM, 1) }
+__attribute__((target("avx512f"))) static void tile_add(TILE_ARGS) { TILE_CASES(DNN_PLAIN, STORE_ADD, 1) }
+__attribute__((target("avx512f"))) static void tile_add_fma(TILE_ARGS) { TILE_CASES(DNN_FUSED, STORE_ADD, 1) }
 
 // Zeros, read in place of the columns past op(B)'s last when 8 are turned at once.
 static const double zeros[KC] __attribute__((aligned(64)));
@@ -118,12 +111,13 @@ static void turn_strip(const double *x, long ldb, long n, long p0, long kc, long
     }
 }
 
-int dnn_gemm_rows(int trans_a, int trans_b, long m, long n, long k, double alpha,
+int dnn_gemm_rows(int fused, int trans_a, int trans_b, long m, long n, long k, double alpha,
                   const double *a, long lda, const double *b, long ldb, double beta,
                   double *c, long ldc) {
     if (strcmp(dnn_gemm_isa(), "avx512f") != 0) return -1;
     static _Thread_local double strip[KC * ROWS_NR] __attribute__((aligned(64)));
     long ai = trans_a ? 1 : lda, ap = trans_a ? lda : 1;
+    tile_fn tile = trans_b ? (fused ? tile_gemm_padded_fma : tile_gemm_padded) : (fused ? tile_gemm_fma : tile_gemm);
     for (long p0 = 0; p0 < k; p0 += KC) {
         long kc = k - p0 < KC ? k - p0 : KC;
         tile_store st = { alpha, beta, p0 == 0, 0 };
@@ -141,8 +135,7 @@ int dnn_gemm_rows(int trans_a, int trans_b, long m, long n, long k, double alpha
             }
             for (long i = 0; i < m; i += ROWS_MR) {
                 int rows = m - i < ROWS_MR ? (int)(m - i) : ROWS_MR;
-                (trans_b ? tile_gemm_padded : tile_gemm)(rows, kc, a + i * ai + p0 * ap, ai, ap, bs, bstep,
-                                                         cols, c + i * ldc + j, ldc, st);
+                tile(rows, kc, a + i * ai + p0 * ap, ai, ap, bs, bstep, cols, c + i * ldc + j, ldc, st);
             }
         }
     }
@@ -183,6 +176,7 @@ typedef struct {
     long j0, j1;  // this thread's columns of Z: whole strips of 24, but the last
     const double *c, *panels, *p;
     double *z;
+    int fused;
 } dual_part;
 
 // Columns j0 ..< j1 of Z, every row: for each block along k, each strip of columns, each
@@ -191,6 +185,7 @@ __attribute__((target("avx512f")))
 static void *dual_rows(void *arg) {
     const dual_part *t = arg;
     long m = t->m, width = (m + ROWS_NR - 1) / ROWS_NR * ROWS_NR;
+    tile_fn add = t->fused ? tile_add_fma : tile_add;
     for (long p0 = 0; p0 < m; p0 += KC) {
         long kc = m - p0 < KC ? m - p0 : KC;
         const double *block = t->panels + p0 * width;
@@ -199,7 +194,7 @@ static void *dual_rows(void *arg) {
             for (long i = 0; i < t->rows; i += ROWS_MR) {
                 int rows = t->rows - i < ROWS_MR ? (int)(t->rows - i) : ROWS_MR;
                 tile_store st = { 1, 1, p0 == 0, (p0 == 0 ? t->p : t->z) + i * m + s };
-                tile_add(rows, kc, t->c + i * m + p0, m, 1, block + s * kc, ROWS_NR, cols,
+                add(rows, kc, t->c + i * m + p0, m, 1, block + s * kc, ROWS_NR, cols,
                          t->z + i * m + s, m, st);
             }
         }
@@ -235,7 +230,7 @@ void dnn_dual_product(long rows, long m, const double *c, const double *g, const
     dual_part parts[DNN_MAX_THREADS];
     for (int t = 0; t < threads; t++) {
         long lo = units * t / threads * ROWS_NR, hi = units * (t + 1) / threads * ROWS_NR;
-        parts[t] = (dual_part){ rows, m, lo, hi < m ? hi : m, c, panels, p, z };
+        parts[t] = (dual_part){ rows, m, lo, hi < m ? hi : m, c, panels, p, z, dnn_gemm_fused() };
     }
     dnn_run_parts(dual_rows, parts, sizeof(dual_part), threads);
 }

@@ -21,8 +21,9 @@ public final class DualBasis: @unchecked Sendable {
     public init(_ X: Matrix) {
         self.X = X
         let m = X.cols
-        // One example: G is 1 x 1, a matrix-vector product (BLIS) as it always was.
-        guard dualProductInstructionSet == "avx512f", m > 1 else {
+        // One example: G is 1 x 1, a matrix-vector product (BLIS for the kernel
+        // arithmetic) as it always was; with BLIS, G is made and kept by BLIS.
+        guard dualProductInstructionSet == "avx512f", m > 1, Arithmetic.current != .blis else {
             var g = Matrix(rows: m, cols: m)
             Matrix.gemm(X, transposeA: true, X, into: &g)
             matrix = g

@@ -115,14 +115,13 @@ extension Matrix {
     /// `c = alpha * op(a) * op(b) + beta * c`, with `op` the transpose when asked.
     /// Shapes are checked; `c` must already have the product's shape.
     ///
-    /// Products with more than one row and column run on DeepNet's own kernel
-    /// (Sources/CKernels), whose arithmetic is fixed: every element summed over k in
-    /// order, in blocks of 256, without fused multiply-adds, as BLIS's generic kernel sums
-    /// it. So results are the same bits on every processor, with every number of threads,
-    /// and equal to BLIS's where BLIS runs that kernel (Debian's BLIS 0.9 on processors it
-    /// does not know, such as this project's Zen 5). Products of at least
-    /// `BLAS.parallelThreshold` multiply-adds use `BLAS.threads` threads. Products of one
-    /// row or one column go to BLIS, which sums them as matrix-vector products.
+    /// The arithmetic is `Arithmetic.current`'s: with `.fma` (the default) every product
+    /// runs on DeepNet's own kernel (Sources/CKernels), every element summed over k in
+    /// order, in blocks of 256, with fused multiply-adds, so results are the same bits on
+    /// every processor and with every number of threads; `.kernel` sums the same order
+    /// with a multiply then an add but sends products of one row or one column to BLIS;
+    /// `.blis` sends every product to BLIS. Products of at least
+    /// `BLAS.parallelThreshold` multiply-adds use `BLAS.threads` threads.
     public static func gemm(
         _ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false,
         alpha: Double = 1, beta: Double = 0, into c: inout Matrix
@@ -136,30 +135,22 @@ extension Matrix {
             for i in 0..<c.count { c.storage[i] *= beta }
             return
         }
-        if m > 1 && n > 1 {
-            let threads = m * n * k < BLAS.parallelThreshold ? 1 : BLAS.threads
-            a.storage.withUnsafeBufferPointer { pa in
-                b.storage.withUnsafeBufferPointer { pb in
-                    c.storage.withUnsafeMutableBufferPointer { pc in
-                        dnn_gemm_threaded(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
-                                          pa.baseAddress, max(a.cols, 1), pb.baseAddress, max(b.cols, 1),
-                                          beta, pc.baseAddress, max(c.cols, 1), Int32(threads))
-                    }
-                }
-            }
-            return
-        }
-        BLAS.useThreads(forOperations: m * n * k)
+        let arithmetic = Arithmetic.current
+        let onKernel = arithmetic == .fma || (arithmetic == .kernel && m > 1 && n > 1)
+        let threads = m * n * k < BLAS.parallelThreshold ? 1 : BLAS.threads
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(
-                        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
-                        transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha,
-                        pa.baseAddress, Int32(max(a.cols, 1)),
-                        pb.baseAddress, Int32(max(b.cols, 1)),
-                        beta, pc.baseAddress, Int32(max(c.cols, 1)))
+                    if onKernel {
+                        dnn_gemm_threaded(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha,
+                                          pa.baseAddress, max(a.cols, 1), pb.baseAddress, max(b.cols, 1),
+                                          beta, pc.baseAddress, max(c.cols, 1), Int32(threads))
+                    } else {
+                        BLAS.blisProduct(
+                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                            pa.baseAddress, lda: max(a.cols, 1), pb.baseAddress, ldb: max(b.cols, 1),
+                            beta: beta, pc.baseAddress, ldc: max(c.cols, 1))
+                    }
                 }
             }
         }

@@ -12,7 +12,7 @@ import Support
 /// row, column, channel and divided by `data.scale`), through DeepNet's `modelForward`
 /// and `classify` (AL > 0.5).
 ///
-///     let model = try TrainedModel(folder: "results/cat_5layer")
+///     let model = try TrainedModel(folder: "results/cat_5layer/default")
 ///     let report = try Predictor.predict(["my_cat.jpg", "datasets/test_catvnoncat.h5"], with: model)
 ///     report.rows[0]   // name "my_cat.jpg", probability 0.97..., prediction 1
 public enum Predictor {

@@ -37,7 +37,7 @@ public enum RunVerifier {
     ) throws -> Report {
         let shown = PathNames.relativeToWorkingDirectory(folder)
         guard FileSystem.exists(folder) else {
-            throw Diagnostic("no such folder: \(shown)", hint: "pass a run folder such as results/cat_5layer")
+            throw Diagnostic("no such folder: \(shown)", hint: "pass a run folder such as results/cat_5layer/default")
         }
         let manifest = try RunFiles.loadManifest(inFolder: folder, shown: shown)
         guard manifest.status == .completed else {
@@ -81,6 +81,18 @@ public enum RunVerifier {
             throw Diagnostic("'\(folder)/manifest.json' names an unknown engine '\(manifest.engine)'")
         }
 
+        // The arithmetic: the run's own, so that it can be reproduced bit for bit.
+        guard let arithmetic = Arithmetic(recorded: manifest.arithmetic, blasLibrary: manifest.blasLibrary) else {
+            throw Diagnostic("'\(folder)/manifest.json' names an unknown arithmetic '\(manifest.arithmetic ?? manifest.blasLibrary)'",
+                             hint: "this dnn-run knows \(Arithmetic.allCases.map(\.rawValue).joined(separator: ", ")); a newer dnn-run may know it")
+        }
+        let before = Arithmetic.current
+        Arithmetic.current = arithmetic
+        defer { Arithmetic.current = before }
+        let here = arithmetic.library
+        lines.append("arithmetic: \(arithmetic.rawValue), the run's ("
+            + (here == manifest.blasLibrary ? here : "the run: \(manifest.blasLibrary); here: \(here)") + ")")
+
         let handle = progress?.begin(label: "verify", iterations: spec.iterations)
         defer { handle.map { progress?.finish($0) } }
         let result: TrainingResult
@@ -100,6 +112,9 @@ public enum RunVerifier {
         for check in [costs, parameters] {
             matched = matched && check.matched
             lines.append(check.line)
+        }
+        if tolerance == nil, !(costs.matched && parameters.matched), arithmetic.dependsOnProcessor {
+            lines.append(processorNote(arithmetic, recorded: manifest.blasLibrary, costs: result.costs, parameters: result.parameters, folder: folder))
         }
         return Report(matched: matched, lines: lines)
     }
@@ -163,5 +178,29 @@ public enum RunVerifier {
             return (false, "parameters.json: MISMATCH: the numbers agree but the file's text differs from what dnn-run writes")
         }
         return (true, "parameters.json: \(named.count) matrices within \(shortestDecimal(tolerance!))")
+    }
+
+    /// Why a run of an arithmetic that sums some products as BLIS's kernel for the
+    /// processor does cannot be reproduced bit for bit on every processor, and how far
+    /// the re-run is from it.
+    private static func processorNote(
+        _ arithmetic: Arithmetic, recorded: String, costs: [CostRecord], parameters: Parameters, folder: String
+    ) -> String {
+        let storedCosts = (try? RunFiles.readCosts(atPath: folder + "/" + RunFile.costs)) ?? []
+        var costDifference = 0.0
+        for (a, b) in zip(storedCosts, costs) where a.iteration == b.iteration { costDifference = max(costDifference, abs(a.cost - b.cost)) }
+        var parameterDifference = 0.0
+        if let stored = try? RunFiles.readParameters(atPath: folder + "/" + RunFile.parameters) {
+            for ((_, rows), (_, matrix)) in zip(stored, parameters.named) where rows.count == matrix.rows {
+                for i in 0..<matrix.rows where rows[i].count == matrix.cols {
+                    for j in 0..<matrix.cols { parameterDifference = max(parameterDifference, abs(rows[i][j] - matrix[i, j])) }
+                }
+            }
+        }
+        let which = arithmetic == .blis ? "every product" : "its matrix-vector products"
+        return "not reproducible here: the run's arithmetic '\(arithmetic.rawValue)' sums \(which) as BLIS's kernel for the processor does "
+            + "(the run: \(recorded); this processor's BLIS runs '\(BLAS.blisKernel)'), so its bits come back only on a processor whose BLIS picks the same kernel; "
+            + "re-trained with it here, the costs differ by at most \(shortestDecimal(costDifference)) and the parameters by at most \(shortestDecimal(parameterDifference)) "
+            + "(verify --tolerance T accepts them)"
     }
 }

@@ -10,7 +10,7 @@ import Support
 /// activations and `data.scale` (spec.yaml), the shape of one training example and the
 /// class names (manifest.json).
 ///
-///     let model = try TrainedModel(folder: "results/cat_5layer")
+///     let model = try TrainedModel(folder: "results/cat_5layer/default")
 ///     model.inputShape   // [64, 64, 3]
 ///     model.classes      // ["non-cat", "cat"]
 public struct TrainedModel: Sendable {
@@ -42,7 +42,7 @@ public struct TrainedModel: Sendable {
     ///   would tell the shape cannot be read.
     public init(folder: String) throws {
         self.folder = folder
-        let fixHint = "pass a run folder that dnn-run completed, e.g. results/cat_5layer"
+        let fixHint = "pass a run folder that dnn-run completed, e.g. results/cat_5layer/default"
         guard FileSystem.isDirectory(folder) else {
             throw Diagnostic(
                 "'\(folder)' is not a directory; expected a completed run folder (spec.yaml, parameters.json, manifest.json)",

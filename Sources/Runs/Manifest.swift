@@ -73,6 +73,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var engine: String
     public var engineReason: String
     public var blasLibrary: String
+    /// How the products were summed (`Arithmetic`: "fma", "kernel" or "blis"); nil in
+    /// manifests made before dnn-run recorded it, whose `blas_library` tells.
+    public var arithmetic: String?
     public var blasThreads: Int
     public var host: String
     public var started: String
@@ -93,7 +96,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     public init(
         status: RunStatus, resultsFormat: Int? = Manifest.currentFormat, specSHA256: String,
         datasets: [DatasetRecord], files: [FileRecord]? = nil, dnnRunVersion: String, engine: String,
-        engineReason: String, blasLibrary: String, blasThreads: Int, host: String, started: String,
+        engineReason: String, blasLibrary: String, arithmetic: String? = nil, blasThreads: Int, host: String, started: String,
         finished: String, iterationsCompleted: Int, error: String?, provenance: Provenance? = nil,
         inputShape: [Int]? = nil, classes: [String]? = nil
     ) {
@@ -106,6 +109,7 @@ public struct Manifest: Codable, Equatable, Sendable {
         self.engine = engine
         self.engineReason = engineReason
         self.blasLibrary = blasLibrary
+        self.arithmetic = arithmetic
         self.blasThreads = blasThreads
         self.host = host
         self.started = started
@@ -129,6 +133,7 @@ public struct Manifest: Codable, Equatable, Sendable {
         case engine
         case engineReason = "engine_reason"
         case blasLibrary = "blas_library"
+        case arithmetic
         case blasThreads = "blas_threads"
         case host, started, finished
         case iterationsCompleted = "iterations_completed"

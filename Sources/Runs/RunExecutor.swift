@@ -124,7 +124,7 @@ public struct RunExecutor: Sendable {
         var manifest = Manifest(
             status: .completed, specSHA256: run.specHash, datasets: run.datasets,
             dnnRunVersion: dnnRunVersion, engine: engine.rawValue, engineReason: reason,
-            blasLibrary: BLAS.library, blasThreads: blasThreads, host: hostName(),
+            blasLibrary: BLAS.library, arithmetic: Arithmetic.current.rawValue, blasThreads: blasThreads, host: hostName(),
             started: started, finished: "", iterationsCompleted: 0, error: nil, provenance: provenance)
         let layout = try ExampleLayout(of: spec.train, features: spec.layerDims[0])
         (manifest.inputShape, manifest.classes) = (layout.shape, layout.classes)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeepNet
 import Reports
 import Runs
 import Spec
@@ -73,6 +74,11 @@ struct Run: ParsableCommand {
     @Flag(help: "Stop starting runs after the first one fails (runs in flight finish); exit 1 naming it.")
     var failFast = false
 
+    @Option(help: ArgumentHelp(
+        "How the products are summed: fma (the default; the same bits on every x86-64), or kernel or blis, the arithmetics of earlier dnn-run runs (to extend their sweeps with their own bits).",
+        valueName: "fma|kernel|blis"))
+    var arithmetic = "fma"
+
     @Flag(help: "No progress display; only the summary lines and errors.")
     var quiet = false
 
@@ -89,6 +95,11 @@ struct Run: ParsableCommand {
             throw Diagnostic("expected a folder, got an empty path", at: .flag("--results ''"),
                              hint: "write --results . for the working directory, or name a folder such as --results results")
         }
+        guard let arithmetic = Arithmetic(rawValue: arithmetic) else {
+            throw Diagnostic("expected fma, kernel or blis, got '\(arithmetic)'", at: .flag("--arithmetic \(arithmetic)"),
+                             hint: "fma is the default; kernel and blis reproduce runs made by earlier dnn-run (their manifests' \"arithmetic\" or \"blas_library\")")
+        }
+        Arithmetic.current = arithmetic
         let shard = try self.shard.map { try ShardOption.parse($0, environment: ProcessInfo.processInfo.environment) }.map { Shard(index: $0.index, count: $0.count) }
         let plan = try SpecLoader.load(path: spec, overrides: overrides.map(setOverride))
         var options = RunnerOptions(resultsDirectory: PathNames.absolute(results))
@@ -140,7 +151,7 @@ struct Verify: ParsableCommand {
         abstract: "Re-train a completed run from its spec.yaml and compare costs and parameters with its files.",
         discussion: "Bit for bit by default. Exit status 0 when they match, 1 at the first difference, 2 for a folder that is not a completed run.")
 
-    @Argument(help: "A run folder, e.g. results/cat_5layer.")
+    @Argument(help: "A run folder, e.g. results/cat_5layer/default.")
     var runDirectory: String
 
     @Option(help: "Accept differences up to this absolute value instead of requiring identical bits.")

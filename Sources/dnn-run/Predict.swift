@@ -19,7 +19,7 @@ struct Predict: ParsableCommand {
             -o cannot be written.
             """)
 
-    @Argument(help: "A completed run folder, e.g. results/cat_5layer.")
+    @Argument(help: "A completed run folder, e.g. results/cat_5layer/default.")
     var runDirectory: String
 
     @Argument(help: "HDF5 (.h5) or CSV sets, and PNG or JPEG images.")

@@ -60,7 +60,7 @@ final class MessageTests: XCTestCase {
         let dir = try temporaryDirectory(for: self)
         let result = try runDnnRun(["verify", "results/nothing"], in: dir)
         XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.stderr, "error: no such folder: results/nothing\n  hint: pass a run folder such as results/cat_5layer\n")
+        XCTAssertEqual(result.stderr, "error: no such folder: results/nothing\n  hint: pass a run folder such as results/cat_5layer/default\n")
     }
 
     func testCtrlCDuringVerifyStopsWithAShortMessage() throws {

@@ -21,7 +21,7 @@ final class RunFilesJSONTests: XCTestCase {
             ],
             dnnRunVersion: "0.1.0", engine: "dual",
             engineReason: "engine: auto chose dual, the fewer operations; first-layer FLOPs: primal 513.6 G, dual 5.6 G (n_x=12288, n_1=20, m=209, iterations=2500)",
-            blasLibrary: "BLIS 0.9.0", blasThreads: 2, host: "vm", started: "2026-11-29T23:31:27Z",
+            blasLibrary: "BLIS 0.9.0 (zen3)", arithmetic: "blis", blasThreads: 2, host: "vm", started: "2026-11-29T23:31:27Z",
             finished: "2026-11-29T23:31:27Z", iterationsCompleted: 2500, error: nil)
         XCTAssertEqual(try RunFiles.jsonText(manifest), """
             {
@@ -44,7 +44,8 @@ final class RunFilesJSONTests: XCTestCase {
               "dnn_run_version": "0.1.0",
               "engine": "dual",
               "engine_reason": "engine: auto chose dual, the fewer operations; first-layer FLOPs: primal 513.6 G, dual 5.6 G (n_x=12288, n_1=20, m=209, iterations=2500)",
-              "blas_library": "BLIS 0.9.0",
+              "blas_library": "BLIS 0.9.0 (zen3)",
+              "arithmetic": "blis",
               "blas_threads": 2,
               "host": "vm",
               "started": "2026-11-29T23:31:27Z",
@@ -77,6 +78,7 @@ final class RunFilesJSONTests: XCTestCase {
               "engine": "primal",
               "engine_reason": "engine: primal in the spec",
               "blas_library": "BLIS 0.9.0",
+              "arithmetic": null,
               "blas_threads": 1,
               "host": "vm",
               "started": "2026-11-29T23:31:27Z",

@@ -130,17 +130,21 @@ final class BatchedDualTests: XCTestCase {
     }
 }
 
-/// The dual engine's own product: the arithmetic kernels.c promises, on every path.
+/// The dual engine's own product: the arithmetic kernels.c promises, in both arithmetics,
+/// on every path (a test per instruction set: one the processor lacks is reported
+/// skipped, not tested).
 final class DualProductTests: XCTestCase {
-    /// Z += C G summed as kernels.c says: blocks of 256 along k, each summed in order.
+    /// Z += C G summed as kernels.c says: blocks of 256 along k, each summed in order, in
+    /// the current arithmetic.
     private func reference(_ C: Matrix, _ G: Matrix, _ P: Matrix) -> Matrix {
+        let fused = Arithmetic.current == .fma
         var Z = P
         for i in 0..<C.rows {
             for j in 0..<G.cols {
                 var z = Z[i, j]
                 for p0 in stride(from: 0, to: C.cols, by: 256) {
                     var ab = 0.0
-                    for p in p0..<min(p0 + 256, C.cols) { ab = ab + C[i, p] * G[p, j] }
+                    for p in p0..<min(p0 + 256, C.cols) { ab = fused ? ab.addingProduct(C[i, p], G[p, j]) : ab + C[i, p] * G[p, j] }
                     z = z + ab
                 }
                 Z[i, j] = z
@@ -153,8 +157,15 @@ final class DualProductTests: XCTestCase {
     /// time (from 1025 examples on): the G it gives back is X^T X, bit for bit, and a
     /// basis made on one instruction set still serves a product on another.
     func testTheLayoutOfGIsGExactly() {
-        let usual = dualProductInstructionSet
-        defer { _ = dnn_gemm_use_isa(usual) }
+        let usual = dualProductInstructionSet, usualArithmetic = Arithmetic.current
+        defer { _ = dnn_gemm_use_isa(usual); Arithmetic.current = usualArithmetic }
+        for arithmetic in [Arithmetic.fma, .kernel] {
+            Arithmetic.current = arithmetic
+            checkLayout(usual)
+        }
+    }
+
+    private func checkLayout(_ usual: String) {
         var rng = NumpyRandom(seed: 8)
         for m in [2, 25, 209, 1100] {
             let X = rng.randn(7, m)
@@ -171,16 +182,24 @@ final class DualProductTests: XCTestCase {
                     }
                 }
                 XCTAssertEqual(Z.storage.map(\.bitPattern), reference(C, expected, P).storage.map(\.bitPattern),
-                               "m = \(m) on \(isa), basis made on \(usual)")
+                               "m = \(m) on \(isa), basis made on \(usual), \(Arithmetic.current)")
             }
             _ = dnn_gemm_use_isa(usual)
         }
     }
 
-    func testEveryElementIsSummedInOrderInBlocksOf256() {
-        let usual = dualProductInstructionSet
-        defer { _ = dnn_gemm_use_isa(usual) }
-        for isa in ["scalar", "avx2", "avx512f"] where dnn_gemm_use_isa(isa) != 0 {
+    func testTheScalarPathSumsInOrderInBlocksOf256() throws { try checkPath("scalar") }
+    func testTheAVX2PathSumsInOrderInBlocksOf256() throws { try checkPath("avx2") }
+    func testTheAVX512PathSumsInOrderInBlocksOf256() throws { try checkPath("avx512f") }
+
+    private func checkPath(_ isa: String) throws {
+        let usual = dualProductInstructionSet, usualArithmetic = Arithmetic.current
+        defer { _ = dnn_gemm_use_isa(usual); Arithmetic.current = usualArithmetic }
+        guard dnn_gemm_use_isa(isa) != 0 else {
+            throw XCTSkip("NOT TESTED here: this processor lacks \(isa); its path is tested only on one that has it")
+        }
+        for arithmetic in [Arithmetic.fma, .kernel] {
+            Arithmetic.current = arithmetic
             checkProducts()
         }
     }
@@ -211,7 +230,7 @@ final class DualProductTests: XCTestCase {
                     }
                 }
                 XCTAssertEqual(Z.storage.map(\.bitPattern), expected,
-                               "\(rows) x \(m) on \(dualProductInstructionSet), \(threads) threads")
+                               "\(rows) x \(m) on \(dualProductInstructionSet), \(Arithmetic.current), \(threads) threads")
                 XCTAssertEqual(inPlace.storage.map(\.bitPattern), expected,
                                "\(rows) x \(m) in place on \(dualProductInstructionSet), \(threads) threads")
             }

@@ -4,8 +4,9 @@
 #define DNNRUN_KERNELS_H
 
 /// C = alpha op(A) op(B) + beta C, row-major, op(A) (m, k), op(B) (k, n), C (m, n);
-/// `trans_a`/`trans_b` nonzero for the transpose. Every element is computed as BLIS's
-/// generic kernel computes it (see kernels.c), on the calling thread.
+/// `trans_a`/`trans_b` nonzero for the transpose. Every element is summed in a fixed
+/// order in the arithmetic set by dnn_gemm_set_arithmetic (see kernels.c), on the
+/// calling thread.
 void dnn_gemm(int trans_a, int trans_b, long m, long n, long k, double alpha,
               const double *a, long lda, const double *b, long ldb, double beta,
               double *c, long ldc);
@@ -16,7 +17,16 @@ void dnn_gemm_threaded(int trans_a, int trans_b, long m, long n, long k, double 
                        const double *a, long lda, const double *b, long ldb, double beta,
                        double *c, long ldc, int threads);
 
-/// The instruction set dnn_gemm uses on this processor: "avx512f", "avx2" or "scalar".
+/// Makes every later product use the arithmetic `name`: "fma" (fused multiply-adds,
+/// the default) or "kernel" (a multiply then an add, as BLIS's generic kernel); 0 when
+/// `name` is neither. For the whole process: set it before products run.
+int dnn_gemm_set_arithmetic(const char *name);
+
+/// The arithmetic in use: "fma" or "kernel".
+const char *dnn_gemm_arithmetic(void);
+
+/// The instruction set dnn_gemm uses on this processor: "avx512f", "avx2" (with FMA) or
+/// "scalar".
 const char *dnn_gemm_isa(void);
 
 /// For tests: makes dnn_gemm use "avx512f", "avx2" or "scalar"; 0 when the processor
