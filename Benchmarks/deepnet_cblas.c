@@ -1,6 +1,7 @@
-// cblas_dgemm on DeepNet's kernel (Sources/CKernels), for gemm_rates.py: bench_mnist.py
-// compiles it with kernels.c and packed.c into a shared library, so that DeepNet's
-// products are timed by the same harness, on the same shapes, as every BLAS.
+// cblas_dgemm on DeepNet's kernel (Sources/CKernels), for gemm_rates.py: bench_gemm.py
+// compiles it with every Sources/CKernels/*.c into a shared library, so that DeepNet's
+// products are timed by the same harness, on the same shapes, as every BLAS. The kernel's
+// arithmetic is set through its own dnn_gemm_set_arithmetic, where it has one.
 #include "kernels.h"
 #include <stdlib.h>
 

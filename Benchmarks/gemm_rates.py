@@ -7,12 +7,15 @@ One library per process, so that each one's threads and its OPENBLAS_CORETYPE ar
 LIBRARY is `numpy` (numpy's own BLAS, through np.matmul), `torch` (PyTorch's, through
 torch.mm on CPU float64 tensors), or `blis:PATH` / `openblas:PATH` / `deepnet:PATH`
 (cblas_dgemm of that shared library through ctypes; OPENBLAS_CORETYPE in the environment
-picks OpenBLAS's kernels; deepnet is DeepNet's kernel built from deepnet_cblas.c).
+picks OpenBLAS's kernels; deepnet is DeepNet's kernel built from deepnet_cblas.c and
+Sources/CKernels, and `--arithmetic fma|kernel` picks its arithmetic through
+dnn_gemm_set_arithmetic, where the kernel has one; without it, the kernel's default).
 A shape MxNxK:TT is C (M x N) = op(A) (M x K) op(B) (K x N), row-major, with
 op = N (as stored) or T (transposed), the way the course's products are written:
 W A is NN, dZ A^T is NT, W^T dZ is TN.
 
-Prints one JSON object: the library's own description (version, the kernels it chose),
+Prints one JSON object: the library's own description (version, the kernels it chose, for
+DeepNet's kernel its arithmetic),
 threads, and per shape the best seconds of a few runs after a warm-up, GFLOP/s (2 M N K
 operations), and whether the result is right: C v is compared with op(A) (op(B) v) for
 a random vector v, computed by numpy (an older OpenBLAS can pick kernels that compute
@@ -53,8 +56,11 @@ def operands(m, n, k, trans, rng):
 class CBLAS:
     """cblas_dgemm of a shared library, with its thread count set and its description."""
 
-    def __init__(self, kind, path, threads):
-        self.lib = ctypes.CDLL(path)
+    def __init__(self, kind, path, threads, arithmetic=None):
+        try:
+            self.lib = ctypes.CDLL(path)
+        except OSError as error:  # a missing symbol, a missing file: one line, not a traceback
+            raise SystemExit(f"gemm_rates.py: cannot load {path}: {error}")
         self.kind = kind
         f = self.lib.cblas_dgemm
         p = ctypes.POINTER(ctypes.c_double)
@@ -66,13 +72,25 @@ class CBLAS:
             self.lib.bli_thread_set_num_threads(ctypes.c_long(threads))
         elif kind == "deepnet":
             self.lib.deepnet_set_threads(ctypes.c_int(threads))
+            if arithmetic is not None:
+                if not hasattr(self.lib, "dnn_gemm_set_arithmetic"):
+                    raise SystemExit(f"gemm_rates.py: {path} has no dnn_gemm_set_arithmetic: "
+                                     f"this kernel has one arithmetic; run it without --arithmetic")
+                if self.lib.dnn_gemm_set_arithmetic(arithmetic.encode()) == 0:
+                    raise SystemExit(f"gemm_rates.py: dnn_gemm_set_arithmetic({arithmetic!r}) returned 0: "
+                                     f"the kernel does not know that arithmetic")
         else:
             self.lib.openblas_set_num_threads(ctypes.c_int(threads))
 
     def describe(self):
         if self.kind == "deepnet":
             self.lib.deepnet_isa.restype = ctypes.c_char_p
-            return {"version": "DeepNet's kernel (Sources/CKernels)", "kernels": self.lib.deepnet_isa().decode()}
+            arithmetic = "kernel"  # before dnn_gemm_arithmetic, the kernel's one arithmetic (unfused)
+            if hasattr(self.lib, "dnn_gemm_arithmetic"):
+                self.lib.dnn_gemm_arithmetic.restype = ctypes.c_char_p
+                arithmetic = self.lib.dnn_gemm_arithmetic().decode()
+            return {"version": "DeepNet's kernel (Sources/CKernels)", "kernels": self.lib.deepnet_isa().decode(),
+                    "arithmetic": arithmetic}
         if self.kind == "blis":
             self.lib.bli_info_get_version_str.restype = ctypes.c_char_p
             self.lib.bli_arch_query_id.restype = ctypes.c_int
@@ -110,14 +128,17 @@ def main():
     p.add_argument("library", help="numpy, torch, blis:PATH, openblas:PATH or deepnet:PATH")
     p.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     p.add_argument("--shapes", required=True, help="MxNxK:TT,... (see the top of this file)")
+    p.add_argument("--arithmetic", help="deepnet:PATH only: fma or kernel (dnn_gemm_set_arithmetic)")
     args = p.parse_args()
     shapes = [parse_shape(s) for s in args.shapes.split(",") if s]
     kind, _, path = args.library.partition(":")
+    if args.arithmetic is not None and kind != "deepnet":
+        raise SystemExit(f"gemm_rates.py: --arithmetic is for deepnet:PATH only, not {kind}")
 
     if kind in ("blis", "openblas", "deepnet"):
         if not path:
             raise SystemExit(f"gemm_rates.py: {kind} needs a path: {kind}:/path/to/lib.so")
-        blas = CBLAS(kind, path, args.threads)
+        blas = CBLAS(kind, path, args.threads, args.arithmetic)
         description = blas.describe()
         product = blas.product
     elif kind == "numpy":
