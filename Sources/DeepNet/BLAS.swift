@@ -72,6 +72,10 @@ public enum BLAS {
     /// "generic"...): what decides how BLIS sums.
     public static var blisKernel: String { String(cString: bli_arch_string(bli_arch_query_id())) }
 
+    /// Makes the kernel use the instruction set `name` ("avx512f", "avx2" or "scalar")
+    /// instead of the processor's best; false when the processor lacks it. For tests.
+    public static func useInstructionSet(_ name: String) -> Bool { dnn_gemm_use_isa(name) != 0 }
+
     /// The threads a large product may use. Several trainings at once should share the
     /// cores: jobs x threads <= cores.
     public static var threads: Int {

@@ -25,6 +25,13 @@ struct DnnRun: ParsableCommand {
     /// become status 2 (its own default is 64).
     static func main() {
         ProcessSetup.prepare()
+        #if DEBUG
+        // Tests run every instruction set's path end to end, not only the host's best.
+        if let isa = ProcessInfo.processInfo.environment["DNN_RUN_TEST_ISA"], !BLAS.useInstructionSet(isa) {
+            StandardStreams.error("error: DNN_RUN_TEST_ISA=\(isa): this processor cannot run it\n")
+            Glibc.exit(2)
+        }
+        #endif
         FrontEndOption.spelling = { "--\($0.rawValue)" }
         do {
             var command = try parseAsRoot()

@@ -52,3 +52,39 @@ final class ArithmeticFixtureTests: XCTestCase {
         XCTAssertEqual(try runDnnRun(["verify", run, "--tolerance", "1e-9", "--quiet"], in: trees).status, 0)
     }
 }
+
+/// Every instruction set's path end to end (the debug build's DNN_RUN_TEST_ISA): the same
+/// bytes from each, and a run made on one verifies on another. A set the processor lacks
+/// is reported skipped, not tested.
+final class InstructionSetTests: XCTestCase {
+    private func train(_ isa: String, _ arithmetic: String, in trees: URL) throws -> (Data, Data) {
+        let out = "\(isa)-\(arithmetic)"
+        let result = try runDnnRun(["football.yaml", "--results", out, "--quiet", "--arithmetic", arithmetic],
+                                   in: trees, environment: ["DNN_RUN_TEST_ISA": isa])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let run = trees.appendingPathComponent("\(out)/football/training.engine=dual")
+        return (try Data(contentsOf: run.appendingPathComponent("costs.csv")), try Data(contentsOf: run.appendingPathComponent("parameters.json")))
+    }
+
+    private func check(_ isa: String) throws {
+        let dir = try temporaryDirectory(for: self)
+        let trees = dir.appendingPathComponent("trees")
+        try FileManager.default.copyItem(at: packageRoot().appendingPathComponent("Tests/CLITests/Fixtures/arithmetic-trees"), to: trees)
+        let probe = try runDnnRun(["validate", "football.yaml"], in: trees, environment: ["DNN_RUN_TEST_ISA": isa])
+        if probe.status == 2 && probe.stderr.contains("cannot run it") {
+            throw XCTSkip("NOT TESTED here: this processor lacks \(isa)")
+        }
+        for arithmetic in ["fma", "kernel"] {
+            let here = try train(isa, arithmetic, in: trees), scalar = try train("scalar", arithmetic, in: trees)
+            XCTAssertEqual(here.0, scalar.0, "\(isa) vs scalar, \(arithmetic): costs.csv")
+            XCTAssertEqual(here.1, scalar.1, "\(isa) vs scalar, \(arithmetic): parameters.json")
+            // Made on scalar, verified on this path.
+            let verify = try runDnnRun(["verify", "scalar-\(arithmetic)/football/training.engine=primal", "--quiet"],
+                                       in: trees, environment: ["DNN_RUN_TEST_ISA": isa])
+            XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        }
+    }
+
+    func testTheAVX2PathGivesTheScalarPathsBytes() throws { try check("avx2") }
+    func testTheAVX512PathGivesTheScalarPathsBytes() throws { try check("avx512f") }
+}
