@@ -4,10 +4,12 @@ course 1 week 4) in plain numpy, as the notebook writes it, driven by an experim
 It is the benchmark's baseline and the numbers every other implementation must agree
 with.
 
-    python3 course_numpy.py SPEC.yaml [--set KEY=VALUE]...
+    python3 course_numpy.py SPEC.yaml [--set KEY=VALUE]... [--test-probabilities]
 
 prints one JSON object: costs [[iteration, cost], ...], final_cost, train_accuracy,
 test_accuracy, iterations, seconds (the training loop only) and blas (numpy's BLAS).
+--test-probabilities adds test_probabilities, the final model's AL of each test example
+in order (Tests/Fixtures/regenerate_golden.py writes them into predict's fixture).
 
 The model: [LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID, cross-entropy cost, full-batch
 gradient descent. The cost of iteration i is recorded when i % record_every == 0,
@@ -170,7 +172,8 @@ def blas_info():
 
 
 def main(argv):
-    spec_path, overrides = parse_arguments(argv)
+    with_probabilities = "--test-probabilities" in argv
+    spec_path, overrides = parse_arguments([arg for arg in argv if arg != "--test-probabilities"])
     spec = course_spec.load_spec(spec_path, overrides)
     settings = course_spec.model_settings(spec)
     X, Y = course_spec.load_split(spec, "train")
@@ -187,6 +190,11 @@ def main(argv):
         "seconds": seconds,
         "blas": blas_info(),
     }
+    if with_probabilities:
+        if not test:
+            raise SystemExit(f"{spec_path}: --test-probabilities needs a data.test split")
+        AL_test, _ = L_model_forward(test[0], parameters)
+        result["test_probabilities"] = [float(p) for p in AL_test[0]]
     print(json.dumps(result))
 
 

@@ -89,18 +89,22 @@ final class PredictTests: XCTestCase {
         }
     }
 
-    /// The run's own predictions on the course's test set, as training computed its test
-    /// accuracy: parameters.json through DeepNet's modelForward and classify.
-    private func ownPredictions() throws -> (AL: [Double], predictions: [Double], labels: [Double]) {
-        let named = try RunFiles.readParameters(atPath: runFolder().appendingPathComponent("parameters.json").path)
-        let matrices = named.map { Matrix($0.rows) }
-        let parameters = Parameters(
-            weights: stride(from: 0, to: matrices.count, by: 2).map { matrices[$0] },
-            biases: stride(from: 1, to: matrices.count, by: 2).map { matrices[$0] })
-        let test = try Dataset(contentsOf: DataSplit(path: Self.courseTestSet, format: .hdf5), scale: 255)
-        let AL = modelForward(test.X, parameters).AL
-        return (AL.storage, classify(AL).storage, test.Y.storage)
+    /// The predictions made outside dnn-run: the course's algorithm in numpy
+    /// (Benchmarks/course_numpy.py) trained on the spec this class trains, its AL on the
+    /// course's test set, AL > 0.5 and the file's labels, as Tests/Fixtures/regenerate_golden.py
+    /// wrote them into Fixtures/numpy_cat_5layer_test_predictions.json.
+    private func numpyPredictions(file: StaticString = #filePath, line: UInt = #line) throws -> Golden.Predictions {
+        let numpy = try Golden.predictions()
+        XCTAssertTrue(numpy.made_by.contains("experiments/cat_5layer.yaml"), numpy.made_by, file: file, line: line)
+        XCTAssertEqual(numpy.test_set, "datasets/test_catvnoncat.h5", file: file, line: line)
+        XCTAssertEqual(numpy.probabilities.count, 50, file: file, line: line)
+        XCTAssertEqual(numpy.predictions.count, 50, file: file, line: line)
+        XCTAssertEqual(numpy.labels.count, 50, file: file, line: line)
+        return numpy
     }
+
+    /// dnn-run and numpy sum the products in other orders: their probabilities agree within this.
+    private static let numpyTolerance = 1e-9
 
     /// `--format json`, read with JSONDecoder (JSONSerialization on Linux does not read
     /// every double back exactly).
@@ -158,8 +162,9 @@ final class PredictTests: XCTestCase {
 
     // MARK: The course's test set
 
-    /// The HDF5 test set: the run's own predictions, bit for bit, and metrics.json's
-    /// test accuracy (0.8) with the confusion counts.
+    /// The HDF5 test set: numpy's predictions (its probabilities within 1e-9, the same
+    /// classes, the file's labels), and metrics.json's test accuracy (0.8) with the
+    /// confusion counts.
     func testHDF5TestSetGivesTheRunsOwnPredictionsAndAccuracy() throws {
         let run = try runFolder().path
         let result = try predict([run, Self.courseTestSet, "--format", "json"])
@@ -167,16 +172,18 @@ final class PredictTests: XCTestCase {
         let json = try output(result)
         XCTAssertEqual(json.classes, ["non-cat", "cat"], "the file's list_classes")
         XCTAssertEqual(json.run, run)
-        let own = try ownPredictions()
+        let numpy = try numpyPredictions()
         XCTAssertEqual(json.predictions.count, 50)
-        for (k, p) in json.predictions.enumerated() {
+        for (k, p) in json.predictions.enumerated() where k < numpy.probabilities.count {
             XCTAssertEqual(p.name, "\(Self.courseTestSet)[\(k)]")
-            XCTAssertEqual(p.probability, own.AL[k], "AL of example \(k), bit for bit")
-            XCTAssertEqual(p.prediction, Int(own.predictions[k]), "example \(k)")
-            XCTAssertEqual(p.class, own.predictions[k] == 1 ? "cat" : "non-cat")
-            XCTAssertEqual(p.label, Int(own.labels[k]))
+            XCTAssertEqual(p.probability, numpy.probabilities[k], accuracy: Self.numpyTolerance, "AL of example \(k) vs numpy's")
+            XCTAssertEqual(p.prediction, numpy.predictions[k], "example \(k)")
+            XCTAssertEqual(p.class, numpy.predictions[k] == 1 ? "cat" : "non-cat")
+            XCTAssertEqual(p.label, numpy.labels[k])
         }
-        let cats = own.predictions.filter { $0 == 1 }.count
+        let largest = zip(json.predictions, numpy.probabilities).map { abs($0.probability - $1) }.max() ?? 0
+        print("the HDF5 test set: largest probability difference from numpy's \(largest)")
+        let cats = numpy.predictions.filter { $0 == 1 }.count
         XCTAssertEqual(json.summary.examples, 50)
         XCTAssertEqual(json.summary.counts, ["cat": cats, "non-cat": 50 - cats])
         let score = try XCTUnwrap(json.summary.scores.first)
@@ -184,7 +191,7 @@ final class PredictTests: XCTestCase {
         let testAccuracy = try XCTUnwrap(metrics()["test_accuracy"] as? Double)
         XCTAssertEqual(testAccuracy, 0.8, "the course's test accuracy")
         XCTAssertEqual(score.accuracy, testAccuracy, "metrics.json's test_accuracy")
-        let pairs = zip(own.predictions, own.labels)
+        let pairs = zip(numpy.predictions, numpy.labels)
         XCTAssertEqual(score.true_positives, pairs.filter { $0 == 1 && $1 == 1 }.count)
         XCTAssertEqual(score.false_positives, pairs.filter { $0 == 1 && $1 == 0 }.count)
         XCTAssertEqual(score.true_negatives, pairs.filter { $0 == 0 && $1 == 0 }.count)
@@ -218,8 +225,9 @@ final class PredictTests: XCTestCase {
         XCTAssertEqual(fromImages.map(\.label), Array(repeating: "", count: 50), "images have no labels")
         XCTAssertEqual(fromImages.map(\.probability), fromHDF5.map(\.probability))
         XCTAssertEqual(fromImages.map(\.className), fromHDF5.map(\.className))
-        let own = try ownPredictions()
-        XCTAssertEqual(fromImages.map { Double($0.probability)! }, own.AL, "the run's own AL")
+        assertClose(
+            fromImages.map { Double($0.probability)! }, try numpyPredictions().probabilities, tolerance: Self.numpyTolerance,
+            "numpy's probabilities")
     }
 
     /// JPEGs (lossy), upscaled PNGs and JPEGs (resized back to 64 x 64 as Pillow does),
@@ -229,7 +237,7 @@ final class PredictTests: XCTestCase {
     func testJPEGUpscaledAndConvertedImagesClassify() throws {
         let dir = try inputs()
         let run = try runFolder().path
-        let own = try ownPredictions()
+        let numpy = try numpyPredictions()
         for (folder, ext, count, bound) in [("jpg", "jpg", 50, 0.041), ("up", "png", 50, 0.009), ("up", "jpg", 10, 0.011)] {
             let files = (0..<count).map { dir.appendingPathComponent(String(format: "\(folder)/%02d.\(ext)", $0)).path }
             let result = try predict([run] + files + ["--format", "csv"])
@@ -239,11 +247,11 @@ final class PredictTests: XCTestCase {
             var largest = 0.0
             for (k, row) in found.enumerated() {
                 let p = try XCTUnwrap(Double(row.probability))
-                largest = max(largest, abs(p - own.AL[k]))
-                XCTAssertEqual(row.prediction, own.predictions[k] == 1 ? "1" : "0", "\(row.name)")
-                XCTAssertEqual(row.className, own.predictions[k] == 1 ? "cat" : "non-cat")
+                largest = max(largest, abs(p - numpy.probabilities[k]))
+                XCTAssertEqual(row.prediction, "\(numpy.predictions[k])", "\(row.name)")
+                XCTAssertEqual(row.className, numpy.predictions[k] == 1 ? "cat" : "non-cat")
             }
-            print("\(folder)/*.\(ext): largest probability difference from the HDF5 images \(largest)")
+            print("\(folder)/*.\(ext): largest probability difference from numpy's probabilities of the test images \(largest)")
             XCTAssertLessThan(largest, bound, "\(folder)/*.\(ext): the README's bound")
         }
         let modes = ["grey.png", "rgba.png", "palette.png"].map { dir.appendingPathComponent("modes/\($0)").path }

@@ -30,17 +30,34 @@ final class SweepKindTests: XCTestCase {
             [1000, 2000, 3000])
     }
 
-    /// The values numpy 2.4 prints for `linspace(0.001, 0.01, 10)` and `geomspace(1e-4, 1e-1, 7)`.
+    /// The values numpy makes for `linspace(0.001, 0.01, 10)`, `linspace(3, 7, 1)` and
+    /// `geomspace(1e-4, 1e-1, 7)` (Tests/Fixtures/golden_numpy.json): linspace's bit for bit
+    /// (a folder name is the shortest text that reads back to the same double), geomspace's
+    /// endpoints too (they are the values given) and its inner values within 16 units in the
+    /// last place (they go through the C library's log10 and pow).
     func testLinspaceAndGeomspaceGiveNumpysValues() throws {
+        let golden = try Golden.numpy().sweeps
+        XCTAssertEqual(golden.linspace.form, "{linspace: [0.001, 0.01], num: 10}")
         XCTAssertEqual(
-            try folders("  training.learning_rate: {linspace: [0.001, 0.01], num: 10}\n"),
-            ["0.001", "0.002", "0.003", "0.004", "0.005", "0.006", "0.007", "0.008", "0.009000000000000001", "0.01"]
-                .map { "training.learning_rate=\($0)" })
-        XCTAssertEqual(
-            try folders("  training.learning_rate: {geomspace: [1e-4, 1e-1], num: 7}\n"),
-            ["0.0001", "0.00031622776601683794", "0.001", "0.0031622776601683794", "0.01", "0.03162277660168379", "0.1"]
-                .map { "training.learning_rate=\($0)" })
-        XCTAssertEqual(try folders("  data.scale: {linspace: [3, 7], num: 1}\n"), ["data.scale=3.0"])
+            try folders("  training.learning_rate: \(golden.linspace.form)\n"),
+            golden.linspace.values.map { "training.learning_rate=\($0)" }, golden.linspace.numpy)
+        XCTAssertEqual(golden.linspace_one.form, "{linspace: [3, 7], num: 1}")
+        XCTAssertEqual(try folders("  data.scale: \(golden.linspace_one.form)\n"), ["data.scale=3.0"])
+        XCTAssertEqual(golden.linspace_one.values, [3.0], golden.linspace_one.numpy)
+
+        XCTAssertEqual(golden.geomspace.form, "{geomspace: [0.0001, 0.1], num: 7}")
+        let names = try folders("  training.learning_rate: \(golden.geomspace.form)\n")
+        let prefix = "training.learning_rate="
+        XCTAssertTrue(names.allSatisfy { $0.hasPrefix(prefix) }, "\(names)")
+        let values = names.compactMap { Double($0.dropFirst(prefix.count)) }
+        let expected = golden.geomspace.values
+        XCTAssertEqual(values.count, 7)
+        XCTAssertEqual(expected.count, 7)
+        XCTAssertEqual(values.first, expected.first, "the start as given")
+        XCTAssertEqual(values.last, expected.last, "the stop as given")
+        for (k, (value, numpy)) in zip(values, expected).enumerated() {
+            XCTAssertTrue(Golden.close(value, numpy), "value \(k): \(value), \(golden.geomspace.numpy) gives \(numpy)")
+        }
     }
 
     // MARK: Paired
@@ -88,19 +105,27 @@ final class SweepKindTests: XCTestCase {
 
         """
 
-    /// numpy 2.4: `np.random.seed(0)`, then per point `math.exp(np.random.uniform(math.log(1e-4),
-    /// math.log(1e-1)))`, `['relu', 'tanh'][np.random.randint(2)]`, `np.random.randint(1, 1000)`,
-    /// `np.random.uniform(0.001, 0.01)`.
+    /// numpy (Tests/Fixtures/golden_numpy.json): `np.random.seed(0)`, then per point
+    /// `math.exp(np.random.uniform(math.log(1e-4), math.log(1e-1)))`,
+    /// `['relu', 'tanh'][np.random.randint(2)]`, `np.random.randint(1, 1000)`,
+    /// `np.random.uniform(0.001, 0.01)`. uniform, randint and choice bit for bit; loguniform
+    /// within 16 units in the last place (it goes through the C library's log and exp).
     func testRandomSearchDrawsAsNumpyDoes() throws {
-        let plan = try load(sweep: Self.randomSweep.replacing("COUNT", with: "3"))
-        XCTAssertEqual(plan.points.map(\.spec.learningRate), [0.004430375245218269, 0.004311710058685493, 0.002054762512591136])
-        XCTAssertEqual(plan.points.map(\.spec.hiddenActivation), [.tanh, .tanh, .relu])
-        XCTAssertEqual(plan.points.map(\.spec.seed), [193, 724, 473])
-        XCTAssertEqual(plan.points.map(\.spec.scale), [0.006424870384644795, 0.006813047017599906, 0.009672964844509264])
+        let golden = try Golden.numpy().sweeps.random_search
+        XCTAssertEqual(golden.sweep, Self.randomSweep.replacing("COUNT", with: "3"), "the sweep numpy drew")
+        let plan = try load(sweep: golden.sweep)
+        XCTAssertEqual(plan.points.count, 3)
+        XCTAssertEqual(golden.learning_rate.count, 3)
+        for (k, (rate, numpy)) in zip(plan.points.map(\.spec.learningRate), golden.learning_rate).enumerated() {
+            XCTAssertTrue(Golden.close(rate, numpy), "point \(k): learning rate \(rate), numpy drew \(numpy)")
+        }
+        XCTAssertEqual(plan.points.map(\.spec.hiddenActivation.rawValue), golden.hidden_activation)
+        XCTAssertEqual(plan.points.map(\.spec.seed), golden.seed)
+        XCTAssertEqual(plan.points.map(\.spec.scale), golden.scale)
         XCTAssertEqual(
             plan.points[0].folderName,
-            "data.scale=0.006424870384644795,model.hidden_activation=tanh,training.learning_rate=0.004430375245218269,"
-                + "training.seed=193")
+            "data.scale=\(golden.scale[0]),model.hidden_activation=\(golden.hidden_activation[0]),"
+                + "training.learning_rate=\(plan.points[0].spec.learningRate),training.seed=\(golden.seed[0])")
     }
 
     func testTheSameSpecDrawsTheSamePointsAndMoreKeepsThem() throws {
@@ -115,18 +140,19 @@ final class SweepKindTests: XCTestCase {
 
     func testSetOnARandomKeyKeepsTheOtherDraws() throws {
         let plan = try load(sweep: Self.randomSweep.replacing("COUNT", with: "3"), overrides: ["training.seed=5"])
+        let drawn = try load(sweep: Self.randomSweep.replacing("COUNT", with: "3"))
         XCTAssertEqual(plan.points.map(\.spec.seed), [5, 5, 5])
-        XCTAssertEqual(plan.points.map(\.spec.learningRate), [0.004430375245218269, 0.004311710058685493, 0.002054762512591136])
+        XCTAssertEqual(plan.points.map(\.spec.learningRate), drawn.points.map(\.spec.learningRate))
+        XCTAssertEqual(plan.points.map(\.spec.scale), drawn.points.map(\.spec.scale))
     }
 
-    /// numpy 2.4: `np.random.seed(7)`, then `randint(-5, 2**40)` three times, `randint(0, 2**32)`
-    /// twice, `randint(3, 4)` (which draws nothing), `randint(0, 5)`.
-    func testRandintIsNumpysLegacyRandint() {
-        var generator = NumpyRandom(seed: 7)
-        XCTAssertEqual((0..<3).map { _ in generator.randint(-5, 1 << 40) }, [752595690687, 108744157681, 291964244174])
-        XCTAssertEqual((0..<2).map { _ in generator.randint(0, 1 << 32) }, [3107259287, 1956722279])
-        XCTAssertEqual(generator.randint(3, 4), 3)
-        XCTAssertEqual(generator.randint(0, 5), 4)
+    /// numpy (Tests/Fixtures/golden_numpy.json): `np.random.seed(7)`, then `randint(-5, 2**40)`
+    /// three times, `randint(0, 2**32)` twice, `randint(3, 4)` (which draws nothing), `randint(0, 5)`.
+    func testRandintIsNumpysLegacyRandint() throws {
+        let golden = try Golden.numpy().sweeps.randint
+        XCTAssertEqual(golden.calls, [[-5, 1 << 40], [-5, 1 << 40], [-5, 1 << 40], [0, 1 << 32], [0, 1 << 32], [3, 4], [0, 5]])
+        var generator = NumpyRandom(seed: golden.seed)
+        XCTAssertEqual(golden.calls.map { generator.randint($0[0], $0[1]) }, golden.values)
     }
 
     // MARK: Combinations and order
