@@ -2,9 +2,10 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// dnn-run against the numpy oracle (`shared/tools/numpy_reference.py`, the course
-/// algorithm in numpy) on the course's cat data. The oracle's outputs are recorded in
-/// Fixtures/: the first 300 iterations with a cost every 10, and the full 2500.
+/// dnn-run against the numpy oracle (`Benchmarks/course_numpy.py`, the course algorithm in
+/// numpy) on the course's cat data. The oracle's outputs are recorded in Fixtures/ by
+/// `Tests/Fixtures/regenerate_golden.py` (GoldenFixtureTests checks them): the first 300
+/// iterations with a cost every 10, and the full 2500.
 final class ParityTests: XCTestCase {
     struct Oracle: Decodable {
         var costs: [[Double]]
