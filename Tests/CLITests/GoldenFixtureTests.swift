@@ -86,7 +86,7 @@ final class GoldenFixtureTests: XCTestCase {
                 .differences(from: GoldenJSON.read(root.appendingPathComponent(file))) { Self.tolerance(file: file, path: $0) }
             XCTAssert(
                 differences.isEmpty,
-                "\(file): \(differences.count) values differ from what \(Self.script) makes:\n  "
+                "\(file): \(differences.count) value(s) differ from what \(Self.script) makes:\n  "
                     + differences.prefix(10).joined(separator: "\n  ") + "\n\(regenerate)", line: line)
         }
     }

@@ -1,7 +1,6 @@
 import Data
 import DeepNet
 import Foundation
-import Runs
 import TestSupport
 import XCTest
 
@@ -97,9 +96,7 @@ final class PredictTests: XCTestCase {
         let numpy = try Golden.predictions()
         XCTAssertTrue(numpy.made_by.contains("experiments/cat_5layer.yaml"), numpy.made_by, file: file, line: line)
         XCTAssertEqual(numpy.test_set, "datasets/test_catvnoncat.h5", file: file, line: line)
-        XCTAssertEqual(numpy.probabilities.count, 50, file: file, line: line)
-        XCTAssertEqual(numpy.predictions.count, 50, file: file, line: line)
-        XCTAssertEqual(numpy.labels.count, 50, file: file, line: line)
+        XCTAssertEqual([numpy.probabilities.count, numpy.predictions.count, numpy.labels.count], [50, 50, 50], file: file, line: line)
         return numpy
     }
 
@@ -165,7 +162,7 @@ final class PredictTests: XCTestCase {
     /// The HDF5 test set: numpy's predictions (its probabilities within 1e-9, the same
     /// classes, the file's labels), and metrics.json's test accuracy (0.8) with the
     /// confusion counts.
-    func testHDF5TestSetGivesTheRunsOwnPredictionsAndAccuracy() throws {
+    func testHDF5TestSetGivesNumpysPredictionsAndTheRunsAccuracy() throws {
         let run = try runFolder().path
         let result = try predict([run, Self.courseTestSet, "--format", "json"])
         XCTAssertEqual(result.status, 0, result.stderr)
