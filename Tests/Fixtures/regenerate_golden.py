@@ -25,8 +25,9 @@ committed files), at the paths the tests read:
 only the 2500-iteration oracles and the predictions (a minute or two). GoldenFixtureTests
 runs this script into a temporary folder and compares what it writes with the committed
 files: --quick in every `make test`, --long with DNN_RUN_FULL_PARITY=1 (make check-parity).
-OpenBLAS runs on one thread, as in the committed files (numpy's BLAS sums in an order
-that depends on the processor; the tests compare costs within a relative 1e-12).
+OpenBLAS runs on one thread (OPENBLAS_NUM_THREADS, unless set), so that its sums do not
+depend on the number of threads; they still depend on the processor's kernel, so the
+tests compare costs and probabilities within a relative 1e-12.
 """
 import json
 import math
