@@ -27,3 +27,15 @@ func crossEntropy(
     }
     return -1 / Double(m) * pairwiseSum(UnsafeBufferPointer(terms), from: 0, count: m)
 }
+
+/// The cross-entropy of each example summed, not averaged: -log(a) for a label 1 and
+/// -log(1 - a) otherwise, in numpy's pairwise order (the course's mini-batch loop adds
+/// each batch's sum and divides the pass's total by m). `scratch` holds the terms.
+func crossEntropySum(
+    _ a: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>,
+    scratch terms: UnsafeMutableBufferPointer<Double>
+) -> Double {
+    let m = a.count
+    for k in 0..<m { terms[k] = y[k] == 1 ? -log(a[k]) : -log(1 - a[k]) }
+    return pairwiseSum(UnsafeBufferPointer(terms), from: 0, count: m)
+}

@@ -1,16 +1,24 @@
-/// The hyperparameters of full-batch gradient descent.
+/// The hyperparameters of training: the course's full-batch gradient descent by default,
+/// and the techniques of its second part (DESIGN.md, "Training techniques").
 public struct TrainingOptions: Equatable, Sendable {
+    /// The initial learning rate α0.
     public var learningRate: Double
+    /// Passes over the training set (iterations of full-batch descent, epochs with
+    /// mini-batches).
     public var iterations: Int
-    /// The cost of iteration i is recorded when i % recordEvery == 0, before its update.
+    /// The cost of pass i is recorded when i % recordEvery == 0 (see `train`).
     public var recordEvery: Int
     public var hidden: Activation
     public var output: Activation
     public var engine: EngineKind
+    public var optimizer: Optimizer
+    public var miniBatches: MiniBatches
+    public var decay: LearningRateDecay
 
     public init(
         learningRate: Double, iterations: Int, recordEvery: Int = 100,
-        hidden: Activation = .relu, output: Activation = .sigmoid, engine: EngineKind = .primal
+        hidden: Activation = .relu, output: Activation = .sigmoid, engine: EngineKind = .primal,
+        optimizer: Optimizer = .gd, miniBatches: MiniBatches = MiniBatches(), decay: LearningRateDecay = .none
     ) {
         self.learningRate = learningRate
         self.iterations = iterations
@@ -18,6 +26,9 @@ public struct TrainingOptions: Equatable, Sendable {
         self.hidden = hidden
         self.output = output
         self.engine = engine
+        self.optimizer = optimizer
+        self.miniBatches = miniBatches
+        self.decay = decay
     }
 }
 
@@ -25,9 +36,13 @@ public struct TrainingOptions: Equatable, Sendable {
 public struct CostRecord: Equatable, Sendable {
     public var iteration: Int
     public var cost: Double
-    public init(iteration: Int, cost: Double) {
+    /// With a learning-rate decay, the rate after this pass (the next pass's, what the
+    /// course prints as "learning rate after epoch i"); nil without one.
+    public var learningRate: Double?
+    public init(iteration: Int, cost: Double, learningRate: Double? = nil) {
         self.iteration = iteration
         self.cost = cost
+        self.learningRate = learningRate
     }
 }
 
@@ -66,7 +81,7 @@ public enum TrainingError: Error, Equatable {
     }
 }
 
-/// Full-batch gradient descent as the course's `L_layer_model`.
+/// The course's `L_layer_model`, with the techniques of its second part.
 ///
 /// The notebook's functions (`modelForward`, `computeCost`, `modelBackward`,
 /// `updateParameters`, in Forward.swift, Cost.swift, Backward.swift and
@@ -75,10 +90,15 @@ public enum TrainingError: Error, Equatable {
 /// TrainerTests (each engine against the notebook's functions composed by hand) and to
 /// the numpy oracle by the parity tests.
 ///
+///     for i in 0 ..< iterations:                       # passes over the data
+///         lr = decay(lr0, i)                           # lr0 without a decay
+///         for each batch (X_b, Y_b) of pass i:         # one batch of every example by default
+///             AL = L_model_forward(X_b); cost += ...   # recorded if i % every == 0
+///             grads = L_model_backward(AL, Y_b); parameters = optimizer.step(grads, lr)
 ///
-///     for i in 0 ..< iterations:
-///         AL = L_model_forward(X); cost = compute_cost(AL, Y)   # recorded if i % every == 0
-///         grads = L_model_backward(AL, Y); parameters = update_parameters(grads)
+/// The recorded cost of pass i: with one batch, `compute_cost` before the pass's update,
+/// as the course's first part; with mini-batches, the cross-entropy summed over every
+/// batch of the pass (each before its own update) divided by m.
 ///
 /// - Parameters:
 ///   - X: the training data, (n_x, m).
@@ -86,10 +106,10 @@ public enum TrainingError: Error, Equatable {
 ///   - initial: the initial parameters; their layer_dims[0] must be n_x.
 ///   - dualBasis: for the dual engine, a precomputed Gram matrix of X (shared by every
 ///     run on the same data); computed here when nil.
-///   - progress: called after every iteration.
-///   - shouldStop: polled before every iteration; when it answers true, training stops
-///     with `TrainingError.cancelled`.
-/// - Throws: `TrainingError.nonFiniteCost` at the first iteration whose cost is NaN or
+///   - progress: called after every pass.
+///   - shouldStop: polled before every update; when it answers true, training stops with
+///     `TrainingError.cancelled` (the pass it interrupts is not completed).
+/// - Throws: `TrainingError.nonFiniteCost` at the first pass whose cost is NaN or
 ///   infinite, `TrainingError.cancelled` when stopped.
 public func train(
     X: Matrix, Y: Matrix, initial: Parameters, options: TrainingOptions,
@@ -103,23 +123,54 @@ public func train(
     var engine: Engine
     switch options.engine {
     case .primal:
-        engine = .primal(X: X, Y: Y, parameters: initial, hidden: options.hidden, output: options.output)
+        engine = .primal(
+            X: X, Y: Y, parameters: initial, hidden: options.hidden, output: options.output,
+            optimizer: options.optimizer)
     case .dual:
         precondition(dualBasis.map { $0.X == X } ?? true, "the dual basis belongs to other data")
         engine = .dual(
             basis: dualBasis ?? DualBasis(X), Y: Y, parameters: initial,
-            hidden: options.hidden, output: options.output)
+            hidden: options.hidden, output: options.output, optimizer: options.optimizer)
     }
     var history = CostHistory(options: options)
+    let m = X.cols
     for i in 0..<options.iterations {
-        if let shouldStop, shouldStop() {
-            throw TrainingError.cancelled(iteration: i, costs: history.records)
+        let learningRate = options.decay.rate(forPass: i, initial: options.learningRate)
+        let rateAfter = options.decay == .none ? nil : options.decay.rate(after: i, initial: options.learningRate)
+        guard let order = options.miniBatches.order(pass: i, examples: m) else {
+            // One batch of every example, in file order.
+            if let shouldStop, shouldStop() {
+                throw TrainingError.cancelled(iteration: i, costs: history.records)
+            }
+            let cost = engine.forward(costWanted: history.isRecorded(i))
+            if let error = history.note(iteration: i, cost: cost, engine: engine, learningRate: rateAfter) {
+                throw error
+            }
+            engine.backwardAndUpdate(learningRate: learningRate)
+            progress?(history.progress(completed: i + 1))
+            continue
         }
-        let cost = engine.forward(costWanted: history.isRecorded(i))
-        if let error = history.note(iteration: i, cost: cost, engine: engine) { throw error }
-        engine.backwardAndUpdate(learningRate: options.learningRate)
+        let size = options.miniBatches.size!
+        var total = 0.0
+        for start in stride(from: 0, to: m, by: size) {
+            if let shouldStop, shouldStop() {
+                throw TrainingError.cancelled(iteration: i, costs: history.records)
+            }
+            engine.select(examples: order[start..<min(m, start + size)])
+            if let sum = engine.forwardBatch(costWanted: history.isRecorded(i)) {
+                guard sum.isFinite else {
+                    throw history.nonFinite(iteration: i, cost: sum / Double(m))
+                }
+                total += sum
+            }
+            engine.backwardAndUpdate(learningRate: learningRate)
+        }
+        if history.isRecorded(i) {
+            _ = history.note(iteration: i, cost: total / Double(m), engine: engine, learningRate: rateAfter)
+        }
         progress?(history.progress(completed: i + 1))
     }
+    engine.select(examples: nil)
     let finalCost = engine.forward()!
     return TrainingResult(
         parameters: engine.parameters(), costs: history.records, finalCost: finalCost, finalOutput: engine.output)
@@ -146,7 +197,7 @@ struct CostHistory {
 
     /// After the forward of `iteration`, whose cost is `cost` (nil: finite, not
     /// computed): the error that ends training when it is not finite.
-    mutating func note(iteration: Int, cost: Double?, engine: Engine) -> TrainingError? {
+    mutating func note(iteration: Int, cost: Double?, engine: Engine, learningRate: Double? = nil) -> TrainingError? {
         guard let cost else {
             last = nil
             return nil
@@ -156,8 +207,16 @@ struct CostHistory {
             return .nonFiniteCost(iteration: iteration, cost: cost, lastFiniteCost: lastFinite, costs: records)
         }
         last = cost
-        if isRecorded(iteration) { records.append(CostRecord(iteration: iteration, cost: cost)) }
+        if isRecorded(iteration) {
+            records.append(CostRecord(iteration: iteration, cost: cost, learningRate: learningRate))
+        }
         return nil
+    }
+
+    /// The error of a mini-batch pass whose cost is not finite: the last finite cost is
+    /// the last recorded one.
+    func nonFinite(iteration: Int, cost: Double) -> TrainingError {
+        .nonFiniteCost(iteration: iteration, cost: cost, lastFiniteCost: records.last?.cost, costs: records)
     }
 
     /// Where training is after `completed` iterations, with the cost last recorded.
