@@ -26,11 +26,15 @@ BEGIN {
         if ($3 !~ /^[0-9]+$/) fail(FILENAME ":" FNR ": the iteration of a cost must be a whole number, found '" $3 "'")
         label = "cost at iteration " $3
         ours = ($3 in cost) ? cost[$3] : ""
+    } else if ($2 == "learning_rate") {
+        if ($3 !~ /^[0-9]+$/) fail(FILENAME ":" FNR ": the iteration of a learning rate must be a whole number, found '" $3 "'")
+        label = "rate after pass " $3
+        ours = ($3 in rate) ? rate[$3] : ""
     } else if ($2 == "train_accuracy" || $2 == "test_accuracy") {
         label = ($2 == "train_accuracy") ? "train accuracy" : "test accuracy"
         ours = metric[$2]
     } else {
-        fail(FILENAME ":" FNR ": unknown quantity '" $2 "' (expected cost, train_accuracy or test_accuracy)")
+        fail(FILENAME ":" FNR ": unknown quantity '" $2 "' (expected cost, learning_rate, train_accuracy or test_accuracy)")
     }
     if ($4 !~ /^[0-9]+(\.[0-9]+)?$/) fail(FILENAME ":" FNR ": the printed value must be a plain decimal number, found '" $4 "'")
     compare(label, $4, ours)
@@ -59,13 +63,20 @@ function fail(message) {
 function startModel(name,    folder, path, line, fields, text, keys, i, key, n) {
     model = name; modelLargest = -1; modelCount = 0; modelDiffering = 0
     for (key in cost) delete cost[key]
+    for (key in rate) delete rate[key]
     folder = results "/" name "/default"
     path = folder "/costs.csv"
     n = 0
     while ((status = (getline line < path)) > 0) {
-        if (++n == 1) { if (line != "iteration,cost") fail(path ": expected the header 'iteration,cost', found '" line "'"); continue }
-        if (split(line, fields, ",") != 2) fail(path ":" n ": expected 'iteration,cost', found '" line "'")
+        if (++n == 1) {
+            if (line != "iteration,cost" && line != "iteration,cost,learning_rate")
+                fail(path ": expected the header 'iteration,cost' or 'iteration,cost,learning_rate', found '" line "'")
+            columns = split(line, fields, ",")
+            continue
+        }
+        if (split(line, fields, ",") != columns) fail(path ":" n ": expected " columns " comma-separated fields, found '" line "'")
         cost[fields[1]] = fields[2]
+        if (columns == 3) rate[fields[1]] = fields[3]
     }
     if (status < 0) fail("cannot read " path " (is " folder " a completed dnn-run run folder?)")
     close(path)
@@ -76,7 +87,8 @@ function startModel(name,    folder, path, line, fields, text, keys, i, key, n) 
     close(path)
     split("train_accuracy test_accuracy", keys, " ")
     for (i = 1; i <= 2; i++) {
-        if (!match(text, "\"" keys[i] "\"[ ]*:[ ]*[-+0-9.eE]+")) fail(path ": no number for \"" keys[i] "\"")
+        # A run without a test set has "test_accuracy": null; a row asking for it says "(not recorded)".
+        if (!match(text, "\"" keys[i] "\"[ ]*:[ ]*[-+0-9.eE]+")) { metric[keys[i]] = ""; continue }
         metric[keys[i]] = substr(text, RSTART, RLENGTH)
         sub(/^[^:]*:[ ]*/, "", metric[keys[i]])
     }

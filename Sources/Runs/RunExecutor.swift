@@ -245,6 +245,11 @@ public struct RunExecutor: Sendable {
         let (cheaper, counts) = EngineKind.cheaper(
             layerDims: spec.layerDims, examples: examples, iterations: spec.iterations,
             gramIsShared: data.hasDualBasis(spec.train, scale: spec.scale))
+        if spec.optimizer == .adam {
+            // The validator refused engine: dual with adam.
+            return (.primal, "engine: \(spec.engine.rawValue) \(spec.engine == .auto ? "chose primal" : "in the spec"): "
+                + "adam's per-element step leaves the span of X, so the dual engine cannot train it")
+        }
         switch spec.engine {
         case .primal: return (.primal, "engine: primal in the spec; \(counts)")
         case .dual: return (.dual, "engine: dual in the spec; \(counts)")

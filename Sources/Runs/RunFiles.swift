@@ -14,10 +14,17 @@ public enum RunFile {
 
 /// Renders and reads the files of a run folder.
 public enum RunFiles {
-    /// `costs.csv`: a header, then `iteration,cost` per recorded iteration.
+    /// `costs.csv`: a header, then `iteration,cost` per recorded iteration (pass); with a
+    /// learning-rate decay, `iteration,cost,learning_rate`, the rate after the pass (the
+    /// next pass's, as the course prints it).
     public static func costsCSV(_ costs: [CostRecord]) -> String {
-        var text = "iteration,cost\n"
-        for c in costs { text += "\(c.iteration),\(shortestDecimal(c.cost))\n" }
+        let withRates = costs.contains { $0.learningRate != nil }
+        var text = withRates ? "iteration,cost,learning_rate\n" : "iteration,cost\n"
+        for c in costs {
+            text += "\(c.iteration),\(shortestDecimal(c.cost))"
+            if withRates { text += "," + (c.learningRate.map(shortestDecimal) ?? "") }
+            text += "\n"
+        }
         return text
     }
 
@@ -60,9 +67,11 @@ public enum RunFiles {
     public static func readCosts(atPath path: String) throws -> [CostRecord] {
         let text = String(decoding: try FileSystem.readRegular(path), as: UTF8.self)
         return text.split(separator: "\n").dropFirst().compactMap { line in
-            let fields = line.split(separator: ",")
-            guard fields.count == 2, let i = Int(fields[0]), let c = Double(fields[1]) else { return nil }
-            return CostRecord(iteration: i, cost: c)
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == 2 || fields.count == 3, let i = Int(fields[0]), let c = Double(fields[1]) else {
+                return nil
+            }
+            return CostRecord(iteration: i, cost: c, learningRate: fields.count == 3 ? Double(fields[2]) : nil)
         }
     }
 

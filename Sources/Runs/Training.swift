@@ -16,7 +16,8 @@ public enum Training {
     public static func options(_ spec: ExperimentSpec, engine: EngineKind) -> TrainingOptions {
         TrainingOptions(
             learningRate: spec.learningRate, iterations: spec.iterations, recordEvery: spec.recordEvery,
-            hidden: spec.hiddenActivation, output: spec.outputActivation, engine: engine)
+            hidden: spec.hiddenActivation, output: spec.outputActivation, engine: engine,
+            optimizer: spec.trainingOptimizer, miniBatches: spec.miniBatches, decay: spec.learningRateDecay)
     }
 
     /// Trains `spec`'s network from its initial parameters on its training set, read from

@@ -12,6 +12,20 @@ public enum EngineChoice: String, CaseIterable, Sendable {
     case dual
 }
 
+/// `training.optimizer`: how a gradient becomes a step.
+public enum OptimizerChoice: String, CaseIterable, Sendable {
+    case gd
+    case momentum
+    case adam
+}
+
+/// `training.decay`: how the learning rate falls from pass to pass.
+public enum DecayChoice: String, CaseIterable, Sendable {
+    case none
+    case inverseTime = "inverse_time"
+    case staircase
+}
+
 /// One experiment, validated and with every default filled in: what `spec.yaml` in a
 /// run folder holds.
 ///
@@ -48,6 +62,22 @@ public struct ExperimentSpec: Equatable, Sendable {
     public var recordEvery = 0
     public var engine = EngineChoice.auto
 
+    // The course's second part (DESIGN.md, "Training techniques").
+    public var optimizer = OptimizerChoice.gd
+    /// Momentum's β.
+    public var beta = Optimizer.defaultBeta
+    /// Adam's β1, β2 and ε.
+    public var beta1 = Optimizer.defaultAdam.beta1
+    public var beta2 = Optimizer.defaultAdam.beta2
+    public var epsilon = Optimizer.defaultAdam.epsilon
+    /// The examples of a mini-batch; nil: every example in one batch.
+    public var miniBatchSize: Int?
+    /// Pass e (from 1) shuffles after `np.random.seed(shuffleSeed + e)`.
+    public var shuffleSeed = MiniBatches.defaultShuffleSeed
+    public var decay = DecayChoice.none
+    public var decayRate = LearningRateDecay.defaultRate
+    public var decayInterval = LearningRateDecay.defaultInterval
+
     /// The absolute path of the spec file this was read from.
     public var specPath: String
     /// Where each value was written, by dotted key (`model.layer_dims`, `data.train`);
@@ -80,6 +110,27 @@ public struct ExperimentSpec: Equatable, Sendable {
         if let recordEvery { self.recordEvery = recordEvery }
         if let engine { self.engine = engine }
     }
+
+    /// The optimizer with its parameters.
+    public var trainingOptimizer: Optimizer {
+        switch optimizer {
+        case .gd: return .gd
+        case .momentum: return .momentum(beta: beta)
+        case .adam: return .adam(beta1: beta1, beta2: beta2, epsilon: epsilon)
+        }
+    }
+
+    /// The learning-rate schedule with its parameters.
+    public var learningRateDecay: LearningRateDecay {
+        switch decay {
+        case .none: return .none
+        case .inverseTime: return .inverseTime(rate: decayRate)
+        case .staircase: return .staircase(rate: decayRate, interval: decayInterval)
+        }
+    }
+
+    /// How each pass is cut into batches.
+    public var miniBatches: MiniBatches { MiniBatches(size: miniBatchSize, shuffleSeed: shuffleSeed) }
 
     public static func == (lhs: ExperimentSpec, rhs: ExperimentSpec) -> Bool {
         SpecSchema.keys.allSatisfy { $0.same(lhs, rhs) }

@@ -67,8 +67,12 @@ public enum SpecLoader {
             validator: validator, into: &diagnostics)
         diagnostics += validator.diagnostics
         if diagnostics.isEmpty { diagnostics += duplicateValues(in: axes, of: points) }
+        let (inapplicable, notes) = diagnostics.isEmpty ? applicability(of: points) : ([], [])
+        diagnostics += inapplicable
         guard diagnostics.isEmpty, !points.isEmpty else { throw Diagnostics(inFileOrder(diagnostics)) }
-        return Sweep(points: points)
+        var sweep = Sweep(points: points)
+        sweep.notes = notes
+        return sweep
     }
 
     // MARK: Reading

@@ -49,8 +49,29 @@ final class SpecValidator {
             }
         }
         guard diagnostics.count == errorsBefore else { return nil }
+        checkTechniques(spec)
+        guard diagnostics.count == errorsBefore else { return nil }
         spec.locations = locations
         return spec
+    }
+
+    /// What no single key can tell: the dual engine has no Adam, and every pass's shuffle
+    /// seed (shuffle_seed + pass) must be one `np.random.seed` takes.
+    private func checkTechniques(_ spec: ExperimentSpec) {
+        if spec.engine == .dual, spec.optimizer == .adam {
+            diagnostics.append(Diagnostic(
+                "training.engine: the dual engine cannot train with adam (Adam's per-element step leaves "
+                    + "the span of X that the dual form keeps W_1 in)",
+                at: locations["training.engine"] ?? locations["training.optimizer"], key: "training.engine",
+                hint: "write 'engine: primal' or 'engine: auto' (which never picks dual for adam), or use gd or momentum"))
+        }
+        if spec.miniBatchSize != nil, Int(spec.shuffleSeed) + spec.iterations > Int(UInt32.max) {
+            diagnostics.append(Diagnostic(
+                "training.shuffle_seed: pass e shuffles after np.random.seed(shuffle_seed + e), and "
+                    + "\(spec.shuffleSeed) + \(spec.iterations) is above \(UInt32.max)",
+                at: locations["training.shuffle_seed"], key: "training.shuffle_seed",
+                hint: "use a shuffle_seed of at most \(Int(UInt32.max) - spec.iterations)"))
+        }
     }
 
     // MARK: Mappings and keys
@@ -140,6 +161,24 @@ final class SpecValidator {
         }
         guard number.isFinite, number > 0 else {
             fail(node, key: key, expected: "a finite number greater than 0")
+            return nil
+        }
+        return number
+    }
+
+    /// A finite number in [0, 1); integers are accepted.
+    func fraction(_ node: YAMLNode, key: String) -> Double? {
+        let number: Double
+        switch node.scalar?.value {
+        case .int(let value)?: number = Double(value)
+        case .float(let value)?: number = value
+        default:
+            fail(node, key: key, expected: "a number from 0 to below 1")
+            return nil
+        }
+        guard number >= 0, number < 1 else {
+            fail(node, key: key, expected: "a number from 0 to below 1",
+                 hint: "the course's values are 0.9 (beta, beta1) and 0.999 (beta2)")
             return nil
         }
         return number

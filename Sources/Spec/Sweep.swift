@@ -6,10 +6,15 @@ import Data
 /// A spec with no sweep and no override has one point with no assignments, whose results
 /// go in `results/<name>/default/`; otherwise each point has a folder of its own inside `results/<name>/`.
 public struct Sweep: Equatable, Sendable {
+    public static func == (lhs: Sweep, rhs: Sweep) -> Bool { lhs.points == rhs.points }
+
     /// The points in the sweep's order: the product of its axes (a grid key, a paired
     /// group, the random block) in the order written, the last varying fastest; within an
     /// axis, its values in the order written, generated or drawn. Never empty.
     public var points: [SweepPoint]
+    /// What validation noticed without refusing the spec: keys ignored for some points
+    /// (`SpecLoader.applicability(of:)`); `validate` and a run print them.
+    public var notes: [Diagnostic] = []
 
     public init(points: [SweepPoint]) {
         precondition(!points.isEmpty, "a plan has at least one point")

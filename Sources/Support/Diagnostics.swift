@@ -43,8 +43,13 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// Control characters from the input (a spec's values are quoted in messages) are
     /// written as escapes, `\u{1B}`, so that no input can move the cursor, recolour or
     /// retitle the user's terminal.
-    public var description: String {
-        var text = location.map { "\(terminalSafe($0.description)): error: " } ?? "error: "
+    public var description: String { rendered(as: "error") }
+
+    /// As `description`, for something that is not an error: "FILE:LINE:COL: note: ...".
+    public var noteDescription: String { rendered(as: "note") }
+
+    private func rendered(as kind: String) -> String {
+        var text = location.map { "\(terminalSafe($0.description)): \(kind): " } ?? "\(kind): "
         text += terminalSafe(FrontEndOption.render(message), keepingLineBreaks: true)
         if let hint { text += "\n  hint: \(terminalSafe(FrontEndOption.render(hint), keepingLineBreaks: true))" }
         return text

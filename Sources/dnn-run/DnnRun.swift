@@ -109,6 +109,7 @@ struct Run: ParsableCommand {
         Arithmetic.current = arithmetic
         let shard = try self.shard.map { try ShardOption.parse($0, environment: ProcessInfo.processInfo.environment) }.map { Shard(index: $0.index, count: $0.count) }
         let plan = try SpecLoader.load(path: spec, overrides: overrides.map(setOverride))
+        for note in plan.notes { StandardStreams.error(note.noteDescription + "\n") }
         var options = RunnerOptions(resultsDirectory: PathNames.absolute(results))
         options.force = force
         options.jobs = jobs
@@ -141,6 +142,7 @@ struct Validate: ParsableCommand {
                 let plan = try SpecLoader.load(path: path, overrides: overrides.map(setOverride))
                 try validateData(plan, observer: ProgressBoard(style: .automatic(quiet: false), totalRuns: 0))
                 let n = plan.points.count
+                for note in plan.notes { StandardStreams.error(note.noteDescription + "\n") }
                 print("\(path): ok (\(n) run\(n == 1 ? "" : "s"))")
             } catch let d as Diagnostics {
                 problems += d.items

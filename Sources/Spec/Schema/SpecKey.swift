@@ -22,6 +22,12 @@ struct SpecKey {
     let namesFoldersAsWritten: Bool
     /// Hints for the fields of a mapping value (`data.train.x`), by their dotted key.
     let fieldExamples: [String: String]
+    /// When the key applies (`training.beta1` only to Adam): a spec where it does not
+    /// ignores it, and leaves it out of `spec.yaml` and the identity. Nil: always.
+    let condition: SpecCondition?
+    /// Whether the key is left out of `spec.yaml` and the identity at its default: a key
+    /// added after runs were made, so that their identity does not change.
+    let omittedAtDefault: Bool
 
     /// Sets the key on `spec` from its node, or to its default when `node` is nil (absent
     /// or null); a required key's absence has been reported by then.
@@ -37,6 +43,8 @@ struct SpecKey {
     let identity: (ExperimentSpec, DataHashes) -> String?
 
     var isRequired: Bool { defaultText == "required" }
+    /// Whether the key applies to `spec` (see `condition`).
+    func applies(to spec: ExperimentSpec) -> Bool { condition?.holds(spec) ?? true }
     /// Whether a sweep or an override may assign it, and whether it determines a run's
     /// numbers (`ExperimentSpec.identity(dataHashes:)`): both hold for every key of
     /// `data`, `model` and `training`, and for neither `name` nor `description`, which
@@ -59,7 +67,7 @@ extension SpecKey {
     ) -> SpecKey {
         row(
             key, type, defaultText: "required", meaning: meaning, example: example, fieldExamples: fieldExamples,
-            value: { $0[keyPath: property] }, setDefault: { _ in },
+            condition: nil, value: { $0[keyPath: property] }, setDefault: { _ in },
             read: { validator, node, spec in
                 if let node, let value = type.parse(validator, node, key) { spec[keyPath: property] = value }
             })
@@ -68,11 +76,14 @@ extension SpecKey {
     /// A key with a default.
     static func optional<Value>(
         _ key: String, _ property: WritableKeyPath<ExperimentSpec, Value>, _ type: ValueType<Value>,
-        default defaultValue: Value, meaning: String, example: String
+        default defaultValue: Value, meaning: String, example: String, when condition: SpecCondition? = nil,
+        omittedAtDefault: Bool = false
     ) -> SpecKey {
         row(
             key, type, defaultText: "`\(type.canonical(defaultValue))`", meaning: meaning, example: example,
-            fieldExamples: [:], value: { $0[keyPath: property] },
+            fieldExamples: [:], condition: condition,
+            isDefault: omittedAtDefault ? { type.same($0[keyPath: property], defaultValue) } : nil,
+            value: { $0[keyPath: property] },
             setDefault: { $0[keyPath: property] = defaultValue },
             read: { validator, node, spec in
                 guard let node else { return spec[keyPath: property] = defaultValue }
@@ -83,11 +94,11 @@ extension SpecKey {
     /// A key that is absent unless given.
     static func optional<Value>(
         _ key: String, _ property: WritableKeyPath<ExperimentSpec, Value?>, _ type: ValueType<Value>,
-        meaning: String, example: String, fieldExamples: [String: String] = [:]
+        meaning: String, example: String, fieldExamples: [String: String] = [:], when condition: SpecCondition? = nil
     ) -> SpecKey {
         row(
             key, type, defaultText: "none", meaning: meaning, example: example, fieldExamples: fieldExamples,
-            value: { $0[keyPath: property] }, setDefault: { $0[keyPath: property] = nil },
+            condition: condition, value: { $0[keyPath: property] }, setDefault: { $0[keyPath: property] = nil },
             read: { validator, node, spec in
                 spec[keyPath: property] = node.flatMap { type.parse(validator, $0, key) }
             })
@@ -96,16 +107,28 @@ extension SpecKey {
     /// The row for a key whose value `value` gets (nil when absent) and `read` sets.
     private static func row<Value>(
         _ key: String, _ type: ValueType<Value>, defaultText: String, meaning: String, example: String,
-        fieldExamples: [String: String], value: @escaping (ExperimentSpec) -> Value?,
+        fieldExamples: [String: String], condition: SpecCondition?,
+        isDefault: ((ExperimentSpec) -> Bool)? = nil, value: @escaping (ExperimentSpec) -> Value?,
         setDefault: @escaping (inout ExperimentSpec) -> Void,
         read: @escaping (SpecValidator, YAMLNode?, inout ExperimentSpec) -> Void
     ) -> SpecKey {
-        SpecKey(
+        // What spec.yaml and the identity hold: nothing where the key does not apply, or
+        // (for a key added later) is at its default.
+        let written: (ExperimentSpec) -> Value? = { spec in
+            if let condition, !condition.holds(spec) { return nil }
+            if let isDefault, isDefault(spec) { return nil }
+            return value(spec)
+        }
+        return SpecKey(
             key: key, type: type.summary, defaultText: defaultText, meaning: meaning, example: example,
-            namesFoldersAsWritten: type.namesFoldersAsWritten, fieldExamples: fieldExamples, read: read,
+            namesFoldersAsWritten: type.namesFoldersAsWritten, fieldExamples: fieldExamples,
+            condition: condition, omittedAtDefault: isDefault != nil, read: read,
             setDefault: setDefault,
-            canonical: { value($0).map(type.canonical) },
-            resolved: { spec, paths in value(spec).map { type.yaml($0, paths) } },
+            canonical: { spec in
+                if let condition, !condition.holds(spec) { return nil }
+                return value(spec).map(type.canonical)
+            },
+            resolved: { spec, paths in written(spec).map { type.yaml($0, paths) } },
             same: { lhs, rhs in
                 switch (value(lhs), value(rhs)) {
                 case (nil, nil): return true
@@ -113,6 +136,22 @@ extension SpecKey {
                 default: return false
                 }
             },
-            identity: { spec, hashes in value(spec).map { type.identity?($0, hashes) ?? type.canonical($0) } })
+            identity: { spec, hashes in written(spec).map { type.identity?($0, hashes) ?? type.canonical($0) } })
+    }
+}
+
+/// When a key applies: to the specs where `holds` answers true, which `text` says for
+/// notes and errors ("training.optimizer is adam").
+struct SpecCondition {
+    /// "training.optimizer is adam"
+    let text: String
+    /// The key it depends on, and the value that makes it apply ("adam"), for the hint.
+    let key: String
+    let value: String
+    let holds: (ExperimentSpec) -> Bool
+
+    /// `key` (an optional key of the schema) has the canonical text `value`.
+    static func when(_ key: String, is value: String, _ holds: @escaping (ExperimentSpec) -> Bool) -> SpecCondition {
+        SpecCondition(text: "\(key) is \(value)", key: key, value: value, holds: holds)
     }
 }

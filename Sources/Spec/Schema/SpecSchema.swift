@@ -44,21 +44,66 @@ enum SpecSchema {
                 + "default \(Initializer.defaultScale))",
             example: "init: lecun"),
         .required(
-            "training.learning_rate", \.learningRate, .positiveNumber, meaning: "gradient descent's step",
+            "training.learning_rate", \.learningRate, .positiveNumber, meaning: "the step (the initial one with a decay)",
             example: "learning_rate: 0.0075"),
         .required(
-            "training.iterations", \.iterations, .integer(1...10_000_000), meaning: "full-batch iterations",
+            "training.iterations", \.iterations, .integer(1...10_000_000), meaning: "passes over the training set (epochs with mini-batches)",
             example: "iterations: 2500"),
         .optional(
             "training.seed", \.seed, .seed, default: 1, meaning: "`np.random.seed(seed)` before initialization",
             example: "seed: 1"),
         .optional(
             "training.record_every", \.recordEvery, .integer(1...Int.max), default: 100,
-            meaning: "the cost of iteration i is recorded when i % record_every == 0, before its update",
+            meaning: "the cost of pass i is recorded when i % record_every == 0, before its update (summed over its batches with mini-batches)",
             example: "record_every: 100"),
         .optional(
             "training.engine", \.engine, .choice(), default: .auto,
             meaning: "see [Engines](#engines); every engine gives the course's numbers", example: "engine: auto"),
+        .optional(
+            "training.optimizer", \.optimizer, .choice(), default: .gd,
+            meaning: "gradient descent, momentum or Adam, per update (see [Training techniques](#training-techniques))",
+            example: "optimizer: adam", omittedAtDefault: true),
+        .optional(
+            "training.beta", \.beta, .fraction, default: Optimizer.defaultBeta,
+            meaning: "momentum's `v = beta v + (1 - beta) dW`", example: "beta: 0.9",
+            when: .when("training.optimizer", is: "momentum") { $0.optimizer == .momentum }),
+        .optional(
+            "training.beta1", \.beta1, .fraction, default: Optimizer.defaultAdam.beta1,
+            meaning: "Adam's first-moment decay", example: "beta1: 0.9",
+            when: .when("training.optimizer", is: "adam") { $0.optimizer == .adam }),
+        .optional(
+            "training.beta2", \.beta2, .fraction, default: Optimizer.defaultAdam.beta2,
+            meaning: "Adam's second-moment decay", example: "beta2: 0.999",
+            when: .when("training.optimizer", is: "adam") { $0.optimizer == .adam }),
+        .optional(
+            "training.epsilon", \.epsilon, .positiveNumber, default: Optimizer.defaultAdam.epsilon,
+            meaning: "Adam's `epsilon` added to `sqrt(s)`", example: "epsilon: 1.0e-8",
+            when: .when("training.optimizer", is: "adam") { $0.optimizer == .adam }),
+        .optional(
+            "training.mini_batch_size", \.miniBatchSize, .integer(1...Int.max),
+            meaning: "examples per update; each pass is shuffled and cut into batches (default: all in one)",
+            example: "mini_batch_size: 64"),
+        .optional(
+            "training.shuffle_seed", \.shuffleSeed, .seed, default: MiniBatches.defaultShuffleSeed,
+            meaning: "pass e (from 1) shuffles after `np.random.seed(shuffle_seed + e)`", example: "shuffle_seed: 10",
+            when: SpecCondition(text: "training.mini_batch_size is set", key: "training.mini_batch_size", value: "64") {
+                $0.miniBatchSize != nil
+            }),
+        .optional(
+            "training.decay", \.decay, .choice(), default: DecayChoice.none,
+            meaning: "the learning rate after pass e: `lr / (1 + decay_rate e)` (inverse_time), "
+                + "`lr / (1 + decay_rate floor(e / decay_interval))` (staircase)",
+            example: "decay: staircase", omittedAtDefault: true),
+        .optional(
+            "training.decay_rate", \.decayRate, .positiveNumber, default: LearningRateDecay.defaultRate,
+            meaning: "the decay's rate", example: "decay_rate: 1.0",
+            when: SpecCondition(text: "training.decay is inverse_time or staircase", key: "training.decay", value: "staircase") {
+                $0.decay != .none
+            }),
+        .optional(
+            "training.decay_interval", \.decayInterval, .integer(1...Int.max), default: LearningRateDecay.defaultInterval,
+            meaning: "passes per step of the staircase", example: "decay_interval: 1000",
+            when: .when("training.decay", is: "staircase") { $0.decay == .staircase }),
     ]
 
     /// `sweep:` is read by `SpecLoader` before validation; it is documented with the keys.

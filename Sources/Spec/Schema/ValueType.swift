@@ -57,6 +57,13 @@ extension ValueType where Value == Double {
     }
 }
 
+extension ValueType where Value == Double {
+    /// A number from 0 to below 1 (a moment's decay, β).
+    static var fraction: ValueType {
+        .init(summary: "number 0 ... < 1", parse: { $0.fraction($1, key: $2) }, canonical: { "\($0)" })
+    }
+}
+
 extension ValueType where Value == Int {
     /// An integer in `range`; `Int.max` as the upper bound means none.
     static func integer(_ range: ClosedRange<Int>) -> ValueType {
