@@ -17,12 +17,20 @@ committed files), at the paths the tests read:
   Tests/CLITests/Fixtures/oracle_cat_{2,5}layer_2500.json
       the same, the specs' full 2500 iterations, a cost every 100 (ParityTests,
       ReproduceTests).
+  Tests/CLITests/Fixtures/oracle_techniques.json
+      Benchmarks/course2_numpy.py (the course's second part: mini-batches, momentum,
+      Adam, decay) on each spec of Tests/CLITests/Fixtures/techniques/, with the final
+      parameters of the small ones (TechniqueParityTests).
+  Tests/CLITests/Fixtures/oracle_course2.json
+      the same on the course's optimization runs, experiments/course2/{opt,dec}_*.yaml
+      (TechniqueParityTests, ReproduceTests).
   Tests/CLITests/Fixtures/numpy_cat_5layer_test_predictions.json
       the 2500-iteration 5-layer model's probabilities on the 50 test images of
       datasets/test_catvnoncat.h5, its predictions (AL > 0.5) and the labels (PredictTests).
 
---quick writes golden_numpy.json and the 300-iteration oracles only (seconds); --long
-only the 2500-iteration oracles and the predictions (a minute or two). GoldenFixtureTests
+--quick writes golden_numpy.json, the 300-iteration oracles and the techniques' only
+(seconds); --long only the 2500-iteration oracles, the course's optimization runs and the
+predictions (a minute or two). GoldenFixtureTests
 runs this script into a temporary folder and compares what it writes with the committed
 files: --quick in every `make test`, --long with DNN_RUN_FULL_PARITY=1 (make check-parity).
 OpenBLAS runs on one thread (OPENBLAS_NUM_THREADS, unless set), so that its sums do not
@@ -40,6 +48,9 @@ import numpy as np  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COURSE_NUMPY = "Benchmarks/course_numpy.py"
+COURSE2_NUMPY = "Benchmarks/course2_numpy.py"
+TECHNIQUES = "Tests/CLITests/Fixtures/techniques"
+COURSE2_RUNS = ["opt_gd", "opt_mom", "opt_adam", "dec_inv", "dec_stair", "dec_stair_mom", "dec_stair_adam"]
 GOLDEN = "Tests/Fixtures/golden_numpy.json"
 FIXTURES = "Tests/CLITests/Fixtures"
 PREDICTIONS = f"{FIXTURES}/numpy_cat_5layer_test_predictions.json"
@@ -150,6 +161,27 @@ def course_numpy(model, iterations, overrides=(), probabilities=False):
     return oracle, result.get("test_probabilities")
 
 
+def course2_numpy(spec, parameters=False):
+    """course2_numpy.py on SPEC: costs, learning rates, final cost, accuracies (and the
+    final parameters when asked for)."""
+    arguments = [COURSE2_NUMPY, spec] + (["--parameters"] if parameters else [])
+    printed = subprocess.run([sys.executable] + arguments, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    result = json.loads(printed)
+    keys = ["costs", "learning_rates", "final_cost", "train_accuracy", "test_accuracy", "parameters"]
+    return {"made_by": f"{MADE_BY}: python {' '.join(arguments)}", "numpy": np.__version__,
+            **{key: result[key] for key in keys if key in result}}
+
+
+def techniques():
+    """Every spec of TECHNIQUES; the parameters of those whose first layer is small."""
+    runs = {}
+    for name in sorted(os.listdir(os.path.join(ROOT, TECHNIQUES))):
+        if name.endswith(".yaml"):
+            spec = f"{TECHNIQUES}/{name}"
+            runs[name[:-5]] = course2_numpy(spec, parameters=not name.startswith("cat_"))
+    return runs
+
+
 def test_predictions(probabilities):
     import h5py
     with h5py.File(os.path.join(ROOT, TEST_SET), "r") as f:
@@ -195,6 +227,7 @@ def main(argv):
         for model in ["cat_2layer", "cat_5layer"]:
             oracle, _ = course_numpy(model, 300, ["training.iterations=300", "training.record_every=10"])
             write(out, f"{FIXTURES}/oracle_{model}_300.json", oracle)
+        write(out, f"{FIXTURES}/oracle_techniques.json", techniques())
     if quick:
         return
     for model in ["cat_2layer", "cat_5layer"]:
@@ -203,6 +236,8 @@ def main(argv):
         write(out, f"{FIXTURES}/oracle_{model}_2500.json", oracle)
         if probabilities is not None:
             write(out, PREDICTIONS, test_predictions(probabilities))
+    write(out, f"{FIXTURES}/oracle_course2.json",
+          {run: course2_numpy(f"experiments/course2/{run}.yaml") for run in COURSE2_RUNS})
 
 
 if __name__ == "__main__":
