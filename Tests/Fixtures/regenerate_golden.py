@@ -8,7 +8,8 @@ PyYAML are pinned). It writes, under DIR (default: the package root, overwriting
 committed files), at the paths the tests read:
 
   Tests/Fixtures/golden_numpy.json
-      NumpyRandomTests' numbers (np.random.seed(s) then randn / random_sample) and
+      NumpyRandomTests' numbers (np.random.seed(s) then randn, random_sample, normal,
+      shuffle, permutation) and
       SweepKindTests' (numpy.linspace and numpy.geomspace, the random search's draws,
       legacy randint), each with the numpy call that made it.
   Tests/CLITests/Fixtures/oracle_cat_{2,5}layer_300.json
@@ -65,11 +66,54 @@ def numpy_random():
     np.random.seed(1)
     samples = [float(np.random.random_sample()) for _ in range(2)]
     return {
+        **shuffles(),
         "first_five": [{"seed": seed, "randn": randn(seed, 5).tolist()} for seed in RANDN_SEEDS],
         "seed_1_randn_6": randn(1, 6).tolist(),
         "long_streams": long_streams,
         "seed_5_randn_3x4": randn(5, 3, 4).tolist(),
         "seed_1_random_sample_2": samples,
+    }
+
+
+# NumpyRandomTests: legacy shuffle, permutation and normal. Permutations of the sizes the
+# mini-batches shuffle (m = 300 after np.random.seed(shuffle_seed + e)), of sizes just
+# past a power of two (the mask rejects most draws), and of 0, 1 and 2 elements.
+PERMUTATIONS = [(11, 300), (12, 300), (0, 0), (0, 1), (5, 2), (1, 17), (3, 65), (42, 1025), (4_294_967_295, 70_000)]
+
+
+def shuffles():
+    permutations = []
+    for seed, n in PERMUTATIONS:
+        np.random.seed(seed)
+        p = np.random.permutation(n)
+        entry = {"seed": seed, "n": n}
+        # The long one by checksum and a few entries; the others in full.
+        entry.update({"values": p.tolist()} if n <= 1025 else
+                     {"head": p[:5].tolist(), "tail": p[-5:].tolist(), "weighted_sum": int(np.sum(p * np.arange(n)))})
+        permutations.append(entry)
+    np.random.seed(3)
+    shuffled = np.arange(10) * 10
+    np.random.shuffle(shuffled)
+    # One stream through every call: the Gaussian that randn(3) caches survives a permutation and
+    # is what normal draws first.
+    np.random.seed(7)
+    mixed = {"randn_3": np.random.randn(3).tolist(), "permutation_6": np.random.permutation(6).tolist(),
+             "normal_2x2": np.random.normal(scale=0.5, size=(2, 2)).ravel().tolist(),
+             "random_sample": float(np.random.random_sample())}
+    np.random.seed(3)
+    normal = np.random.normal(scale=0.2, size=(4, 2)).ravel().tolist()
+    np.random.seed(1)
+    normal_loc = np.random.normal(loc=2.5, scale=3.0, size=5).tolist()
+    return {
+        "permutations": permutations,
+        "seed_3_shuffle_tens": {"numpy": "np.random.seed(3); x = np.arange(10) * 10; np.random.shuffle(x)",
+                                "values": shuffled.tolist()},
+        "seed_7_mixed": {"numpy": "np.random.seed(7); randn(3); permutation(6); normal(scale=0.5, size=(2, 2)); "
+                                  "random_sample()", **mixed},
+        "seed_3_normal_4x2": {"numpy": "np.random.seed(3); np.random.normal(scale=0.2, size=(4, 2)).ravel()",
+                              "values": normal},
+        "seed_1_normal_loc": {"numpy": "np.random.seed(1); np.random.normal(loc=2.5, scale=3.0, size=5)",
+                              "values": normal_loc},
     }
 
 
