@@ -1,7 +1,8 @@
 """course_spec.py: the part of an experiment spec (../DESIGN.md) that the Python
 baselines need, read the way dnn-run reads it: `--set KEY=VALUE` overrides, paths
 relative to the spec file, HDF5 splits with their `_x`/`_y` datasets, images flattened
-per example like numpy's reshape(m, -1).T, features divided by data.scale.
+per example like numpy's reshape(m, -1).T, generated splits (generated_data.py),
+features divided by data.scale.
 
 Only what the baselines need is checked; dnn-run's validation is the strict one.
 """
@@ -37,6 +38,10 @@ def load_split(spec, split):
         return None
     if isinstance(entry, str):
         entry = {"path": entry}
+    if "generate" in entry:
+        from generated_data import generate
+        (x, y), _ = generate(entry)
+        return _scaled(x.T.astype(np.float64), spec), y.reshape(1, -1).astype(np.float64)
     path = os.path.join(spec["_dir"], entry["path"])
     if not path.endswith((".h5", ".hdf5")):
         raise SystemExit(f"{path}: the baselines read HDF5 data only")
@@ -46,10 +51,12 @@ def load_split(spec, split):
         y_name = entry.get("y") or _dataset_ending(f, "_y", path)
         x, y = f[x_name][:], f[y_name][:]
     X = x.reshape(x.shape[0], -1).T.astype(np.float64)
+    return _scaled(X, spec), y.reshape(1, -1).astype(np.float64)
+
+
+def _scaled(X, spec):
     scale = float(spec["data"].get("scale", 1))
-    if scale != 1:
-        X = X / scale
-    return X, y.reshape(1, -1).astype(np.float64)
+    return X / scale if scale != 1 else X
 
 
 def _dataset_ending(f, suffix, path):

@@ -3,15 +3,17 @@
 
     .venv-test/bin/python Tests/Fixtures/regenerate_golden.py [--out DIR] [--quick | --long]
 
-(from the package root, with the test venv of `make test-venv`, where numpy, h5py and
-PyYAML are pinned). It writes, under DIR (default: the package root, overwriting the
-committed files), at the paths the tests read:
+(from the package root, with the test venv of `make test-venv`, where numpy, h5py,
+PyYAML and scikit-learn are pinned). It writes, under DIR (default: the package root,
+overwriting the committed files), at the paths the tests read:
 
   Tests/Fixtures/golden_numpy.json
       NumpyRandomTests' numbers (np.random.seed(s) then randn, random_sample, normal,
-      shuffle, permutation) and
-      SweepKindTests' (numpy.linspace and numpy.geomspace, the random search's draws,
-      legacy randint), each with the numpy call that made it.
+      shuffle, permutation) and SweepKindTests' (numpy.linspace and numpy.geomspace,
+      the random search's draws, legacy randint), each with the numpy call that made it.
+  Tests/Fixtures/golden_generated.json
+      GeneratedDataTests' data sets: scikit-learn's make_moons and make_circles and the
+      course's load_planar_dataset after np.random.seed(seed), features (2, m) as X.T.
   Tests/CLITests/Fixtures/oracle_cat_{2,5}layer_300.json
       Benchmarks/course_numpy.py on experiments/cat_{2,5}layer.yaml, 300 iterations with
       a cost every 10 (ParityTests).
@@ -42,6 +44,7 @@ import numpy as np  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COURSE_NUMPY = "Benchmarks/course_numpy.py"
 GOLDEN = "Tests/Fixtures/golden_numpy.json"
+GOLDEN_GENERATED = "Tests/Fixtures/golden_generated.json"
 FIXTURES = "Tests/CLITests/Fixtures"
 PREDICTIONS = f"{FIXTURES}/numpy_cat_5layer_test_predictions.json"
 TEST_SET = "datasets/test_catvnoncat.h5"
@@ -176,6 +179,39 @@ def golden():
     }
 
 
+# GeneratedDataTests: the generated data sets, each as a spec writes it, made by
+# scikit-learn (moons, circles) or the course's load_planar_dataset after np.random.seed
+# (Benchmarks/generated_data.py).
+# The course's own (moons 300 / 0.2 / 3, circles 300 / 0.05 / 1 and 100 / 0.05 / 2, planar
+# 400 / 1) and edge cases: odd sizes, no noise, noise 0 (drawn and added), factor 0, the
+# largest seed, the smallest sets, a planar petal of an odd size (randn's cached value).
+GENERATED = [
+    {"generate": "moons", "samples": 300, "noise": 0.2, "seed": 3},
+    {"generate": "circles", "samples": 300, "noise": 0.05, "seed": 1},
+    {"generate": "circles", "samples": 100, "noise": 0.05, "seed": 2},
+    {"generate": "planar", "samples": 400, "seed": 1},
+    {"generate": "moons", "samples": 7, "seed": 0},
+    {"generate": "moons", "samples": 5, "noise": 0.0, "seed": 11},
+    {"generate": "moons", "samples": 2, "noise": 1.5, "seed": 4_294_967_295},
+    {"generate": "circles", "samples": 5, "factor": 0.3, "seed": 4_294_967_295},
+    {"generate": "circles", "samples": 2, "noise": 0.1, "factor": 0.0, "seed": 9},
+    {"generate": "circles", "samples": 1001, "noise": 0.3, "factor": 0.5, "seed": 77},
+    {"generate": "planar", "samples": 2, "seed": 0},
+    {"generate": "planar", "samples": 14, "seed": 5},
+]
+
+
+def generated():
+    import sklearn
+    sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
+    from generated_data import generate
+    sets = []
+    for spec in GENERATED:
+        (X, y), call = generate(spec)
+        sets.append({"spec": spec, "made_by": call, "X": X.T.tolist(), "y": [int(label) for label in y]})
+    return {"made_by": MADE_BY, "numpy": np.__version__, "scikit_learn": sklearn.__version__, "sets": sets}
+
+
 # The oracle: the course's algorithm in numpy on the course's specs.
 def course_numpy(model, iterations, overrides=(), probabilities=False):
     """course_numpy.py on experiments/MODEL.yaml with `--set` of each override: the
@@ -236,6 +272,7 @@ def main(argv):
         raise SystemExit(f"usage: {argv[0]} [--out DIR] [--quick | --long]")
     if not long:
         write(out, GOLDEN, golden())
+        write(out, GOLDEN_GENERATED, generated())
         for model in ["cat_2layer", "cat_5layer"]:
             oracle, _ = course_numpy(model, 300, ["training.iterations=300", "training.record_every=10"])
             write(out, f"{FIXTURES}/oracle_{model}_300.json", oracle)

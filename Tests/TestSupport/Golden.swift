@@ -14,6 +14,11 @@ public enum Golden {
     /// Tests/Fixtures/golden_numpy.json.
     public static func numpy() throws -> Numpy { try decode(Numpy.self, numpyPath) }
 
+    public static let generatedPath = "Tests/Fixtures/golden_generated.json"
+
+    /// Tests/Fixtures/golden_generated.json: scikit-learn's and the course's generated sets.
+    public static func generated() throws -> Generated { try decode(Generated.self, generatedPath) }
+
     /// The numpy model's predictions on the course's test set (PredictTests).
     public static func predictions() throws -> Predictions { try decode(Predictions.self, predictionsPath) }
 
@@ -101,6 +106,26 @@ public enum Golden {
         public var linspace, linspace_one, geomspace: Spaced
         public var random_search: RandomSearch
         public var randint: Randint
+    }
+
+    /// Generated data sets: each as a spec writes it, the call that made it, the features
+    /// (2, m) as numpy's `X.T` and the labels.
+    public struct Generated: Decodable {
+        public struct Arguments: Decodable {
+            public var generate: String
+            public var samples: Int
+            public var noise: Double?
+            public var factor: Double?
+            public var seed: UInt32
+        }
+        public struct Set: Decodable {
+            public var spec: Arguments
+            public var made_by: String
+            public var X: [[Double]]
+            public var y: [Int]
+        }
+        public var scikit_learn: String
+        public var sets: [Set]
     }
 
     public struct Predictions: Decodable {
