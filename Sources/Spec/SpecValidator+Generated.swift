@@ -28,7 +28,9 @@ extension SpecValidator {
     /// every argument is valid for its generator.
     func generatedSplit(_ node: YAMLNode, key: String) -> DataSplit? {
         let errorsBefore = diagnostics.count
-        guard let fields = entries(of: node, key: key, allowed: SpecSchema.generatedSplit)
+        // `path` beside `generate` is reported once, by `isGenerated`.
+        let hasPath = node.mapping?.contains { $0.key == "path" } ?? false
+        guard let fields = entries(of: node, key: key, allowed: SpecSchema.generatedSplit + (hasPath ? ["path"] : []))
         else { return nil }
         let names = GeneratedSet.Generator.allCases.map(\.rawValue)
         let generator = required("generate", in: fields, of: node, key: key)

@@ -156,7 +156,7 @@ extension ValueType where Value == DataSplit {
     static var dataSplit: ValueType {
         ValueType(
             summary: "path, or `{path, x, y}` (HDF5), or `{path, label_column, header}` (CSV), or "
-                + "`{generate: moons | circles | planar, samples, noise, factor, seed}`",
+                + "`{generate, samples, noise, factor, seed}` (moons, circles, planar)",
             parse: { validator, node, key in validator.split(node, key: key) },
             canonical: { split in
                 switch splitYAML(split, path: split.path) {
