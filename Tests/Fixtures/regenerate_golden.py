@@ -17,6 +17,9 @@ overwriting the committed files), at the paths the tests read:
   Tests/CLITests/Fixtures/oracle_cat_{2,5}layer_300.json
       Benchmarks/course_numpy.py on experiments/cat_{2,5}layer.yaml, 300 iterations with
       a cost every 10 (ParityTests).
+  Tests/CLITests/Fixtures/oracle_moons_generated.json
+      Benchmarks/course_numpy.py on Tests/CLITests/Fixtures/moons_generated.yaml (generated
+      moons, 100 iterations) with the test set's probabilities (GeneratedDataCLITests).
   Tests/CLITests/Fixtures/oracle_cat_{2,5}layer_2500.json
       the same, the specs' full 2500 iterations, a cost every 100 (ParityTests,
       ReproduceTests).
@@ -24,8 +27,9 @@ overwriting the committed files), at the paths the tests read:
       the 2500-iteration 5-layer model's probabilities on the 50 test images of
       datasets/test_catvnoncat.h5, its predictions (AL > 0.5) and the labels (PredictTests).
 
---quick writes golden_numpy.json and the 300-iteration oracles only (seconds); --long
-only the 2500-iteration oracles and the predictions (a minute or two). GoldenFixtureTests
+--quick writes golden_numpy.json, golden_generated.json, the 300-iteration oracles and
+the generated moons' oracle only (seconds); --long only the 2500-iteration oracles and
+the predictions (a minute or two). GoldenFixtureTests
 runs this script into a temporary folder and compares what it writes with the committed
 files: --quick in every `make test`, --long with DNN_RUN_FULL_PARITY=1 (make check-parity).
 OpenBLAS runs on one thread (OPENBLAS_NUM_THREADS, unless set), so that its sums do not
@@ -47,6 +51,8 @@ GOLDEN = "Tests/Fixtures/golden_numpy.json"
 GOLDEN_GENERATED = "Tests/Fixtures/golden_generated.json"
 FIXTURES = "Tests/CLITests/Fixtures"
 PREDICTIONS = f"{FIXTURES}/numpy_cat_5layer_test_predictions.json"
+GENERATED_SPEC = f"{FIXTURES}/moons_generated.yaml"
+GENERATED_ORACLE = f"{FIXTURES}/oracle_moons_generated.json"
 TEST_SET = "datasets/test_catvnoncat.h5"
 MADE_BY = "Tests/Fixtures/regenerate_golden.py"
 
@@ -213,10 +219,10 @@ def generated():
 
 
 # The oracle: the course's algorithm in numpy on the course's specs.
-def course_numpy(model, iterations, overrides=(), probabilities=False):
-    """course_numpy.py on experiments/MODEL.yaml with `--set` of each override: the
-    oracle's fixture, and the test set's probabilities if asked for."""
-    arguments = [COURSE_NUMPY, f"experiments/{model}.yaml"]
+def course_numpy(model, iterations, overrides=(), probabilities=False, spec=None):
+    """course_numpy.py on experiments/MODEL.yaml (or `spec`) with `--set` of each
+    override: the oracle's fixture, and the test set's probabilities if asked for."""
+    arguments = [COURSE_NUMPY, spec or f"experiments/{model}.yaml"]
     for override in overrides:
         arguments += ["--set", override]
     if probabilities:
@@ -276,6 +282,9 @@ def main(argv):
         for model in ["cat_2layer", "cat_5layer"]:
             oracle, _ = course_numpy(model, 300, ["training.iterations=300", "training.record_every=10"])
             write(out, f"{FIXTURES}/oracle_{model}_300.json", oracle)
+        # A generated training and test set: the costs and the test set's probabilities.
+        oracle, probabilities = course_numpy(None, 100, probabilities=True, spec=GENERATED_SPEC)
+        write(out, GENERATED_ORACLE, {**oracle, "probabilities": probabilities})
     if quick:
         return
     for model in ["cat_2layer", "cat_5layer"]:
