@@ -1,7 +1,8 @@
 """course_spec.py: the part of an experiment spec (../DESIGN.md) that the Python
 baselines need, read the way dnn-run reads it: `--set KEY=VALUE` overrides, paths
 relative to the spec file, HDF5 splits with their `_x`/`_y` datasets, images flattened
-per example like numpy's reshape(m, -1).T, features divided by data.scale.
+per example like numpy's reshape(m, -1).T, generated splits (generated_data.py),
+features divided by data.scale.
 
 Only what the baselines need is checked; dnn-run's validation is the strict one.
 """
@@ -38,21 +39,25 @@ def load_split(spec, split):
     if isinstance(entry, str):
         entry = {"path": entry}
     if "generate" in entry:
-        x, y = generated(entry)
-    elif not entry["path"].endswith((".h5", ".hdf5", ".he5")):
+        from generated_data import generate
+        (x, y), _ = generate(entry)
+        return _scaled(x.T.astype(np.float64), spec), y.reshape(1, -1).astype(np.float64)
+    if not entry["path"].endswith((".h5", ".hdf5", ".he5")):
         x, y = _csv(os.path.join(spec["_dir"], entry["path"]), entry)
-    else:
-        path = os.path.join(spec["_dir"], entry["path"])
-        import h5py
-        with h5py.File(path, "r") as f:
-            x_name = entry.get("x") or _dataset_ending(f, "_x", path)
-            y_name = entry.get("y") or _dataset_ending(f, "_y", path)
-            x, y = f[x_name][:], f[y_name][:]
-    X = np.asarray(x).reshape(len(x), -1).T.astype(np.float64)
+        return _scaled(x.T.astype(np.float64), spec), y.reshape(1, -1).astype(np.float64)
+    path = os.path.join(spec["_dir"], entry["path"])
+    import h5py
+    with h5py.File(path, "r") as f:
+        x_name = entry.get("x") or _dataset_ending(f, "_x", path)
+        y_name = entry.get("y") or _dataset_ending(f, "_y", path)
+        x, y = f[x_name][:], f[y_name][:]
+    X = x.reshape(x.shape[0], -1).T.astype(np.float64)
+    return _scaled(X, spec), y.reshape(1, -1).astype(np.float64)
+
+
+def _scaled(X, spec):
     scale = float(spec["data"].get("scale", 1))
-    if scale != 1:
-        X = X / scale
-    return X, y.reshape(1, -1).astype(np.float64)
+    return X / scale if scale != 1 else X
 
 
 def _csv(path, entry):
@@ -60,30 +65,6 @@ def _csv(path, entry):
     raw = np.loadtxt(path, delimiter=",", skiprows=1 if entry.get("header", True) else 0, ndmin=2)
     column = int(entry.get("label_column", -1)) % raw.shape[1]
     return np.delete(raw, column, axis=1), raw[:, column]
-
-
-def generated(entry):
-    """A generated split, as the course makes its data: scikit-learn's make_moons and
-    make_circles after np.random.seed(seed), and the course's load_planar_dataset."""
-    kind, samples, seed = entry["generate"], int(entry["samples"]), int(entry.get("seed", 0))
-    if kind == "planar":
-        np.random.seed(seed)
-        N = samples // 2
-        X = np.zeros((samples, 2))
-        Y = np.zeros(samples)
-        for j in range(2):
-            ix = range(N * j, N * (j + 1))
-            t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + np.random.randn(N) * 0.2
-            r = 4 * np.sin(4 * t) + np.random.randn(N) * 0.2
-            X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
-            Y[ix] = j
-        return X, Y
-    import sklearn.datasets
-    np.random.seed(seed)
-    noise = entry.get("noise")
-    if kind == "moons":
-        return sklearn.datasets.make_moons(n_samples=samples, noise=noise)
-    return sklearn.datasets.make_circles(n_samples=samples, noise=noise, factor=float(entry.get("factor", 0.8)))
 
 
 def _dataset_ending(f, suffix, path):

@@ -1,13 +1,15 @@
 import Support
 /// One data split of a spec (`data.train` or `data.test`), resolved: an absolute path and
-/// how to read it.
+/// how to read it, or a generated set (`format` `.generated`, no file: `path` is empty).
 public struct DataSplit: Equatable, Hashable, Sendable {
     public enum Format: String, Sendable, Equatable, Hashable {
         case hdf5
         case csv
+        /// Made in memory by `generated`'s generator; there is no file.
+        case generated
     }
 
-    /// Absolute path of the file.
+    /// Absolute path of the file; empty for a generated set.
     public var path: String
     public var format: Format
     /// HDF5: the dataset holding the examples; nil means the one whose name ends in `_x`.
@@ -19,6 +21,8 @@ public struct DataSplit: Equatable, Hashable, Sendable {
     public var labelColumn: Int
     /// CSV: whether the first row is a header to skip (default true).
     public var header: Bool
+    /// The generator and its arguments when `format` is `.generated`, else nil.
+    public var generated: GeneratedSet?
     /// Where the split was written in the spec, for errors about its file.
     public var location: SourceLocation?
 
@@ -33,6 +37,12 @@ public struct DataSplit: Equatable, Hashable, Sendable {
         self.labelColumn = labelColumn
         self.header = header
         self.location = location
+    }
+
+    /// A generated set: no file, its points made by `generated.make()`.
+    public init(generated: GeneratedSet, location: SourceLocation? = nil) {
+        self.init(path: "", format: .generated, location: location)
+        self.generated = generated
     }
 
     /// The format a path's extension implies: .h5, .hdf5 and .he5 are HDF5, everything

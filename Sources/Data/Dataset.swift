@@ -20,9 +20,10 @@ public struct Dataset: Equatable, Sendable {
     public var X: Matrix
     /// The labels, (1, m), each 0 or 1.
     public var Y: Matrix
-    /// SHA-256 of the file's bytes, 64 lowercase hex digits, for the run's manifest.
+    /// SHA-256 of the file's bytes, 64 lowercase hex digits, for the run's manifest (of a
+    /// generated set's canonical text, `init(generated:scale:)`).
     public var sha256: String
-    /// Absolute path of the file the data came from.
+    /// Absolute path of the file the data came from; empty for a generated set.
     public var path: String
 
     /// n_x, the number of features of each example.
@@ -60,12 +61,16 @@ public struct Dataset: Equatable, Sendable {
         contentsOf split: DataSplit, scale: Double = 1, memoryLimit: MemoryLimit = .current(),
         observer: (any DataLoadObserver)? = nil
     ) throws(Diagnostic) {
-        let file = try DataFile(split)
         guard scale.isFinite, scale > 0 else {
             throw Diagnostic(
                 "data.scale must be a positive finite number, not \(displayText(scale))",
                 at: split.location, key: "data.scale")
         }
+        if let generated = split.generated {
+            self.init(generated: generated, scale: scale)
+            return
+        }
+        let file = try DataFile(split)
         let progress = LoadProgress(observer, path: file.path, size: file.size)
         defer { progress.end() }
         let contents = try file.read(memoryLimit: memoryLimit, progress: progress)
@@ -85,9 +90,22 @@ public struct Dataset: Equatable, Sendable {
         case .csv:
             try Dataset.readCSV(
                 file, contents, labelColumn: split.labelColumn, header: split.header, scale: scale, progress: progress)
+        case .generated:
+            preconditionFailure("a generated set is made above, never read from a file")
         }
         hashing.wait()
         self.init(X: X, Y: Y, sha256: hash.hex, path: file.path)
+    }
+
+    /// A generated set, made in memory, each feature divided by `scale` (as a file's).
+    /// `path` is empty and `sha256` is the SHA-256 of `generated.canonical`, the text that
+    /// stands for the data in place of a file's bytes.
+    public init(generated: GeneratedSet, scale: Double = 1) {
+        var (X, Y) = generated.make()
+        if scale != 1 {
+            for k in X.storage.indices { X.storage[k] /= scale }
+        }
+        self.init(X: X, Y: Y, sha256: SHA256.hex(of: generated.canonical), path: "")
     }
 
     /// The most features an example may have: the widest layer a spec accepts

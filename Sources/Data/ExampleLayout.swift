@@ -34,7 +34,7 @@ public struct ExampleLayout: Equatable, Sendable {
     ///   cannot be read.
     public init(of split: DataSplit, features: Int) throws(Diagnostic) {
         switch split.format {
-        case .csv:
+        case .csv, .generated:
             self.init(shape: [features], classes: nil)
         case .hdf5:
             let file = try DataFile(split)

@@ -59,6 +59,8 @@ public struct ExampleSet: Equatable, Sendable {
         case .csv:
             self = try ExampleSet.readCSV(
                 file, labelColumn: split.labelColumn, scale: scale, shape: shape, progress: progress)
+        case .generated:
+            preconditionFailure("predict's inputs are files; a generated split has no file to read")
         }
     }
 

@@ -1,7 +1,7 @@
 import Glibc
 
 /// numpy's legacy global generator, bit for bit: `np.random.seed(n)` followed by
-/// `np.random.randn(...)`.
+/// `np.random.randn(...)`, `normal`, `shuffle` and `permutation`.
 ///
 /// The state is MT19937 seeded by `init_genrand` (what `RandomState.seed` does with an
 /// integer), doubles are built from two 32-bit draws as 53-bit fractions, and `randn`
@@ -68,6 +68,49 @@ public struct NumpyRandom: Sendable {
     /// `np.random.randn(rows, cols)`, filled in row-major order as numpy fills it.
     public mutating func randn(_ rows: Int, _ cols: Int) -> Matrix {
         Matrix(rows: rows, cols: cols, storage: randn(rows * cols))
+    }
+
+    /// `np.random.normal(scale=scale, size=count)` as a flat array: `loc + scale * gauss`
+    /// per draw (numpy's `legacy_normal`), so a shape (n, 2) is filled in C order.
+    public mutating func normal(loc: Double = 0, scale: Double, count: Int) -> [Double] {
+        (0..<count).map { _ in loc + scale * nextGaussian() }
+    }
+
+    /// `np.random.permutation(n)`: `np.arange(n)` shuffled by `shuffle(_:)`.
+    public mutating func permutation(_ n: Int) -> [Int] {
+        var indices = Array(0..<n)
+        shuffle(&indices)
+        return indices
+    }
+
+    /// `np.random.shuffle(x)` of a one-dimensional array, in place: Fisher-Yates from the
+    /// last element down, each `j` in `0...i` drawn by `interval(i)` (numpy's
+    /// `_shuffle_raw`). Draws nothing for fewer than two elements.
+    public mutating func shuffle<Element>(_ elements: inout [Element]) {
+        var i = elements.count - 1
+        while i >= 1 {
+            elements.swapAt(i, Int(interval(UInt64(i))))
+            i -= 1
+        }
+    }
+
+    /// A uniform integer in `0...max` (numpy's `random_interval`): outputs masked to the
+    /// smallest all-ones bit mask covering `max` and rejected until one is at most `max`,
+    /// from 32-bit outputs when `max` fits in 32 bits, else from 64-bit ones (high word first).
+    public mutating func interval(_ max: UInt64) -> UInt64 {
+        guard max > 0 else { return 0 }
+        var mask = max
+        for shift in [1, 2, 4, 8, 16, 32] as [UInt64] { mask |= mask >> shift }
+        var value: UInt64
+        if max <= 0xFFFF_FFFF {
+            repeat { value = UInt64(nextUInt32()) & mask } while value > max
+        } else {
+            repeat {
+                let high = UInt64(nextUInt32())
+                value = (high << 32 | UInt64(nextUInt32())) & mask
+            } while value > max
+        }
+        return value
     }
 
     private mutating func regenerate() {

@@ -13,7 +13,7 @@ enum DataLocator {
     /// - Throws: `Diagnostic` naming every place looked and the SHA-256 expected.
     static func locate(_ record: DatasetRecord, specPath: String, dataFolders: [String]) throws -> String {
         let name = PathNames.lastComponent(of: specPath)
-        var candidates = [specPath] + dataFolders.map { PathNames.absolute($0) + "/" + name } + [record.path]
+        var candidates = [specPath] + dataFolders.map { PathNames.absolute($0) + "/" + name } + (record.path.map { [$0] } ?? [])
         var seen = Set<String>()
         candidates = candidates.filter { seen.insert($0).inserted }
         var looked: [String] = []
@@ -33,7 +33,7 @@ enum DataLocator {
             looked.append("\(PathNames.relativeToWorkingDirectory(path)) (another file: sha256 \(hash.prefix(12))…)")
         }
         throw Diagnostic(
-            "the \(record.split) data of this run (\(name), sha256 \(record.sha256)) was not found; looked at "
+            "the \(record.split) data of this run (\(name), sha256 \(record.sha256 ?? "?")) was not found; looked at "
                 + looked.joined(separator: ", "),
             hint: "pass \(option: .data) with the folder that holds \(name) (repeatable)")
     }

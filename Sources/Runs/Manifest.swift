@@ -1,3 +1,4 @@
+import Data
 import Support
 
 /// The state a run folder's manifest records.
@@ -7,11 +8,68 @@ public enum RunStatus: String, Codable, Sendable {
     case interrupted
 }
 
-/// A data file a run read, and its SHA-256 when it ran.
+/// A data file a run read, and its SHA-256 when it ran; or, for a generated split, the
+/// generator and its arguments in place of the path and the hash:
+///
+///     {"split": "train", "path": "/abs/train_catvnoncat.h5", "sha256": "0f3c…"}
+///     {"split": "train", "generated": {"generate": "moons", "samples": 300, "noise": 0.2, "seed": 3}}
 public struct DatasetRecord: Codable, Equatable, Sendable {
     public var split: String
-    public var path: String
-    public var sha256: String
+    /// The file's absolute path when the run was made; nil for a generated set.
+    public var path: String?
+    /// The SHA-256 of the file's bytes; nil for a generated set.
+    public var sha256: String?
+    /// The generated set the run made; nil for a file.
+    public var generated: GeneratedSet?
+
+    public init(split: String, path: String, sha256: String) {
+        self.split = split
+        self.path = path
+        self.sha256 = sha256
+    }
+
+    public init(split: String, generated: GeneratedSet) {
+        self.split = split
+        self.generated = generated
+    }
+
+    /// The record of `split`'s data as the run reads it: a generated set's arguments, or
+    /// the file's path and `sha256`.
+    public init(split name: String, of split: DataSplit, sha256: String) {
+        if let generated = split.generated {
+            self.init(split: name, generated: generated)
+        } else {
+            self.init(split: name, path: split.path, sha256: sha256)
+        }
+    }
+
+    /// What the data was, for comparing two records of a split: the file's SHA-256, or
+    /// the generated set's canonical text (`generate=moons samples=300 noise=0.2 seed=3`).
+    public var content: String { generated?.canonical ?? sha256 ?? "" }
+
+    enum CodingKeys: String, CodingKey {
+        case split, path, sha256, generated
+    }
+
+    /// Only the keys that apply: a file's record is written as before generated sets.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(split, forKey: .split)
+        if let path { try container.encode(path, forKey: .path) }
+        if let sha256 { try container.encode(sha256, forKey: .sha256) }
+        if let generated { try container.encode(generated, forKey: .generated) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        split = try container.decode(String.self, forKey: .split)
+        generated = try container.decodeIfPresent(GeneratedSet.self, forKey: .generated)
+        if generated == nil {
+            // A file's record needs both (manifests before generated sets always had them).
+            path = try container.decode(String.self, forKey: .path)
+            sha256 = try container.decode(String.self, forKey: .sha256)
+        }
+    }
 }
 
 /// One file of a run folder as it was written: a run is up to date only while its files

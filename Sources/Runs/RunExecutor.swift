@@ -178,7 +178,7 @@ public struct RunExecutor: Sendable {
                 testAccuracy = value
                 // Record the hash of the bytes the accuracy comes from (the file may have
                 // been replaced since planning).
-                for k in manifest.datasets.indices where manifest.datasets[k].split == "test" {
+                for k in manifest.datasets.indices where manifest.datasets[k].split == "test" && manifest.datasets[k].generated == nil {
                     manifest.datasets[k].sha256 = sha256
                 }
                 manifest.specSHA256 = RunIdentity.identity(of: spec, recorded: manifest.datasets) ?? manifest.specSHA256

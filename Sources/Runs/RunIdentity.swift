@@ -7,13 +7,18 @@ import Support
 /// other paths and results trees copied elsewhere agree.
 public enum RunIdentity {
     /// The identity `spec` has with the data hashes a manifest recorded (by split); nil
-    /// when the manifest's splits are not the spec's (then it was another spec).
+    /// when the manifest's splits are not the spec's (then it was another spec): other
+    /// split names, or a file where the spec generates its data or the other way round.
+    /// A generated split's identity is its arguments as the spec has them.
     public static func identity(of spec: ExperimentSpec, recorded: [DatasetRecord]) -> String? {
-        let bySplit = Dictionary(recorded.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        let bySplit = Dictionary(recorded.map { ($0.split, $0) }, uniquingKeysWith: { a, _ in a })
         let splits = [("train", spec.train)] + (spec.test.map { [("test", $0)] } ?? [])
         guard Set(bySplit.keys) == Set(splits.map(\.0)) else { return nil }
         var hashes: [String: String] = [:]
-        for (name, split) in splits { hashes[split.path] = bySplit[name] }
+        for (name, split) in splits {
+            guard let record = bySplit[name], (record.generated == nil) == (split.generated == nil) else { return nil }
+            if let sha256 = record.sha256 { hashes[split.path] = sha256 }
+        }
         return spec.identity(dataHashes: hashes)
     }
 

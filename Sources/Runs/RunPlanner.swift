@@ -67,7 +67,8 @@ public enum RunPlanner {
             let experiment = resultsDirectory + "/" + spec.name
             let folder = experiment + "/" + (point.folderName ?? LayoutMigration.pointName)
             let specText = spec.resolvedYAML(dataPathsRelativeTo: folder)
-            let hash = spec.identity(dataHashes: Dictionary(records.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a }))
+            let files = records.compactMap { record in record.path.flatMap { path in record.sha256.map { (path, $0) } } }
+            let hash = spec.identity(dataHashes: Dictionary(files, uniquingKeysWith: { a, _ in a }))
             // The spec as written may still be a run of the results format 2 layout, in the
             // experiment folder itself: decided there, moved into `default/` before training.
             var current = folder
@@ -106,7 +107,7 @@ public enum RunPlanner {
         var problems: [Diagnostic] = []
         do {
             let train = try data.dataset(spec.train, scale: spec.scale)
-            records.append(DatasetRecord(split: "train", path: spec.train.path, sha256: train.sha256))
+            records.append(DatasetRecord(split: "train", of: spec.train, sha256: train.sha256))
             if spec.layerDims.first != train.features {
                 problems.append(Diagnostic(
                     "model.layer_dims[0] is \(spec.layerDims[0]) but the training data has \(train.features) features per example",
@@ -116,7 +117,7 @@ public enum RunPlanner {
             problems += memoryProblems(spec, train: train, limit: limit)
             if let testSplit = spec.test {
                 let test = try data.summary(testSplit, scale: spec.scale)
-                records.append(DatasetRecord(split: "test", path: testSplit.path, sha256: test.sha256))
+                records.append(DatasetRecord(split: "test", of: testSplit, sha256: test.sha256))
                 if test.features != train.features {
                     problems.append(Diagnostic(
                         "the test data has \(test.features) features per example, the training data \(train.features)",
@@ -221,8 +222,8 @@ public enum RunPlanner {
                 "'\(folder)' holds a completed run of a different spec (spec_sha256 \(manifest.specSHA256.prefix(12))…, now \(now.prefix(12))…)",
                 hint: "pass \(option: .force) to retrain and replace it, or change the spec's name to keep both; `diff` its spec.yaml to see what changed"))
         }
-        let before = Dictionary(manifest.datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })
-        let now = Dictionary(datasets.map { ($0.split, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+        let before = Dictionary(manifest.datasets.map { ($0.split, $0.content) }, uniquingKeysWith: { a, _ in a })
+        let now = Dictionary(datasets.map { ($0.split, $0.content) }, uniquingKeysWith: { a, _ in a })
         if before != now {
             let changed = now.keys.sorted().filter { before[$0] != now[$0] }
             return .success(.toRun(reason: "the \(changed.joined(separator: " and ")) data changed since it ran"))

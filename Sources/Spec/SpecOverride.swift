@@ -37,7 +37,8 @@ extension SpecLoader {
 extension ExperimentSpec {
     /// `canonicalValues`, with each data split as a person reads it: its path relative to
     /// the working directory, then each option that is not the default
-    /// (`train.csv`, `data/train.csv label_column=0 header=false`, `train.h5 x=train_x`).
+    /// (`train.csv`, `data/train.csv label_column=0 header=false`, `train.h5 x=train_x`),
+    /// or a generated set's generator and arguments (`moons samples=300 noise=0.2 seed=3`).
     /// Two splits read differently show differently.
     public var shownValues: [String: String] {
         var values = canonicalValues
@@ -48,6 +49,9 @@ extension ExperimentSpec {
     }
 
     private static func shownText(of split: DataSplit) -> String {
+        if let generated = split.generated {
+            return generated.pairs.map { $0.0 == "generate" ? $0.1 : "\($0.0)=\($0.1)" }.joined(separator: " ")
+        }
         var text = PathNames.relativeToWorkingDirectory(split.path)
         switch split.format {
         case .hdf5:
@@ -57,6 +61,8 @@ extension ExperimentSpec {
         case .csv:
             if split.labelColumn != -1 { text += " label_column=\(split.labelColumn)" }
             if !split.header { text += " header=false" }
+        case .generated:
+            break
         }
         return text
     }

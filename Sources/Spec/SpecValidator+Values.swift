@@ -25,8 +25,10 @@ extension SpecValidator {
 
     // MARK: Data splits
 
-    /// A split: a path, or `{path, x, y}` for HDF5, or `{path, label_column, header}` for CSV.
+    /// A split: a path, or `{path, x, y}` for HDF5, or `{path, label_column, header}` for
+    /// CSV, or a generated set (`generatedSplit`, when it has `generate` or only its fields).
     func split(_ node: YAMLNode, key: String) -> DataSplit? {
+        if let pairs = node.mapping, isGenerated(pairs, key: key) { return generatedSplit(node, key: key) }
         guard node.mapping != nil else {
             guard let written = text(node, key: key), let path = dataFile(written, at: node, key: key) else {
                 return nil

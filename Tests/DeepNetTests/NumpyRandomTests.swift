@@ -70,4 +70,61 @@ final class NumpyRandomTests: XCTestCase {
         XCTAssertEqual(expected.count, 2)
         XCTAssertEqual([rng.nextDouble(), rng.nextDouble()], expected)
     }
+
+    /// `np.random.seed(seed); np.random.permutation(n)`, among them the mini-batches'
+    /// `shuffle_seed + e` for m = 300, sizes just past a power of two, and 0, 1, 2.
+    func testPermutationsMatchNumpy() throws {
+        let cases = try golden().permutations
+        XCTAssertEqual(cases.count, 9)
+        for c in cases {
+            var rng = NumpyRandom(seed: c.seed)
+            let p = rng.permutation(c.n)
+            XCTAssertEqual(Set(p).count, c.n, "seed \(c.seed), n \(c.n): a permutation")
+            if let values = c.values {
+                XCTAssertEqual(p, values, "seed \(c.seed), n \(c.n)")
+            } else {
+                XCTAssertEqual(Array(p.prefix(5)), c.head, "seed \(c.seed), n \(c.n)")
+                XCTAssertEqual(Array(p.suffix(5)), c.tail, "seed \(c.seed), n \(c.n)")
+                XCTAssertEqual(p.enumerated().reduce(0) { $0 + $1.offset * $1.element }, c.weighted_sum)
+            }
+        }
+    }
+
+    /// `np.random.shuffle` of an array of values other than its indices.
+    func testShuffleMatchesNumpy() throws {
+        var rng = NumpyRandom(seed: 3)
+        var tens = (0..<10).map { $0 * 10 }
+        rng.shuffle(&tens)
+        XCTAssertEqual(tens, try golden().seed_3_shuffle_tens.values)
+    }
+
+    /// `np.random.normal(scale=0.2, size=(4, 2))` in C order, and with a `loc`.
+    func testNormalMatchesNumpy() throws {
+        var rng = NumpyRandom(seed: 3)
+        XCTAssertEqual(rng.normal(scale: 0.2, count: 8), try golden().seed_3_normal_4x2.values)
+        var other = NumpyRandom(seed: 1)
+        XCTAssertEqual(other.normal(loc: 2.5, scale: 3.0, count: 5), try golden().seed_1_normal_loc.values)
+    }
+
+    /// One stream through every call: randn(3) caches a Gaussian, the permutation draws
+    /// 32-bit outputs without touching it, and normal's first value is that cached one.
+    func testOneStreamThroughEveryCallMatchesNumpy() throws {
+        let expected = try golden().seed_7_mixed
+        var rng = NumpyRandom(seed: 7)
+        XCTAssertEqual(rng.randn(3), expected.randn_3)
+        XCTAssertEqual(rng.permutation(6), expected.permutation_6)
+        XCTAssertEqual(rng.normal(scale: 0.5, count: 4), expected.normal_2x2)
+        XCTAssertEqual(rng.nextDouble(), expected.random_sample)
+    }
+
+    /// `interval(max)` stays in `0...max`, and draws once when `max` is all ones.
+    func testIntervalStaysInRange() {
+        var rng = NumpyRandom(seed: 0)
+        var copy = rng
+        XCTAssertEqual(rng.interval(0), 0)
+        XCTAssertEqual(rng.interval(0xFF), UInt64(copy.nextUInt32() & 0xFF))
+        for max: UInt64 in [1, 2, 5, 300, 1 << 32, (1 << 40) + 3] {
+            for _ in 0..<200 { XCTAssertLessThanOrEqual(rng.interval(max), max) }
+        }
+    }
 }

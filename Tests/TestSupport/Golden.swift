@@ -14,6 +14,11 @@ public enum Golden {
     /// Tests/Fixtures/golden_numpy.json.
     public static func numpy() throws -> Numpy { try decode(Numpy.self, numpyPath) }
 
+    public static let generatedPath = "Tests/Fixtures/golden_generated.json"
+
+    /// Tests/Fixtures/golden_generated.json: scikit-learn's and the course's generated sets.
+    public static func generated() throws -> Generated { try decode(Generated.self, generatedPath) }
+
     /// The numpy model's predictions on the course's test set (PredictTests).
     public static func predictions() throws -> Predictions { try decode(Predictions.self, predictionsPath) }
 
@@ -36,7 +41,7 @@ public enum Golden {
         public var sweeps: Sweeps
     }
 
-    /// `np.random.seed(s)` then `randn` or `random_sample`.
+    /// `np.random.seed(s)` then `randn`, `random_sample`, `normal`, `shuffle` or `permutation`.
     public struct NumpyRandomValues: Decodable {
         public struct FirstFive: Decodable {
             public var seed: UInt32
@@ -46,6 +51,30 @@ public enum Golden {
             public var seed: UInt32
             public var at_1000, at_99999, at_100000, sum: Double
         }
+        /// `np.random.seed(seed); np.random.permutation(n)`: every value, or for the long
+        /// ones the first and last five and `sum(p * arange(n))`.
+        public struct Permutation: Decodable {
+            public var seed: UInt32
+            public var n: Int
+            public var values: [Int]?
+            public var head, tail: [Int]?
+            public var weighted_sum: Int?
+        }
+        public struct Values<T: Decodable>: Decodable {
+            public var numpy: String
+            public var values: [T]
+        }
+        /// One stream through randn, permutation, normal and random_sample.
+        public struct Mixed: Decodable {
+            public var randn_3: [Double]
+            public var permutation_6: [Int]
+            public var normal_2x2: [Double]
+            public var random_sample: Double
+        }
+        public var permutations: [Permutation]
+        public var seed_3_shuffle_tens: Values<Int>
+        public var seed_7_mixed: Mixed
+        public var seed_3_normal_4x2, seed_1_normal_loc: Values<Double>
         public var first_five: [FirstFive]
         public var seed_1_randn_6: [Double]
         public var long_streams: [LongStream]
@@ -77,6 +106,26 @@ public enum Golden {
         public var linspace, linspace_one, geomspace: Spaced
         public var random_search: RandomSearch
         public var randint: Randint
+    }
+
+    /// Generated data sets: each as a spec writes it, the call that made it, the features
+    /// (2, m) as numpy's `X.T` and the labels.
+    public struct Generated: Decodable {
+        public struct Arguments: Decodable {
+            public var generate: String
+            public var samples: Int
+            public var noise: Double?
+            public var factor: Double?
+            public var seed: UInt32
+        }
+        public struct Set: Decodable {
+            public var spec: Arguments
+            public var made_by: String
+            public var X: [[Double]]
+            public var y: [Int]
+        }
+        public var scikit_learn: String
+        public var sets: [Set]
     }
 
     public struct Predictions: Decodable {

@@ -137,6 +137,8 @@ enum SpecSchema {
     /// The fields of an HDF5 and of a CSV split; `path` first in both.
     static let hdf5Split = ["path", "x", "y"]
     static let csvSplit = ["path", "label_column", "header"]
+    /// The fields of a generated split (`GeneratedSet`); `generate` first.
+    static let generatedSplit = ["generate", "samples", "noise", "factor", "seed"]
     /// The fields of `init: {scheme: scaled, scale: 0.01}`, and the schemes.
     static let initializer = ["scheme", "scale"]
     static let initializerSchemes = ["lecun", "he", "glorot", "scaled"]
@@ -145,9 +147,13 @@ enum SpecSchema {
     private static func splitExamples(_ split: String) -> [String: String] {
         let hdf5 = "\(split): {path: \(split).h5, x: \(split)_set_x, y: \(split)_set_y}"
         let csv = "\(split): {path: \(split).csv, label_column: -1, header: true}"
+        let generated = "\(split): {generate: moons, samples: 300, noise: 0.2, seed: 3}"
+        let circles = "\(split): {generate: circles, samples: 300, noise: 0.05, factor: 0.8, seed: 1}"
         return [
             "data.\(split).path": hdf5, "data.\(split).x": hdf5, "data.\(split).y": hdf5,
             "data.\(split).label_column": csv, "data.\(split).header": csv,
+            "data.\(split).generate": generated, "data.\(split).samples": generated,
+            "data.\(split).noise": generated, "data.\(split).seed": generated, "data.\(split).factor": circles,
         ]
     }
 

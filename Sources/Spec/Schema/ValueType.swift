@@ -155,12 +155,15 @@ extension ValueType where Value == Initializer {
 }
 
 extension ValueType where Value == DataSplit {
-    /// `data.train` and `data.test`: a path, `{path, x, y}` (HDF5) or `{path,
-    /// label_column, header}` (CSV). Canonically, what `spec.yaml` writes with absolute
-    /// paths, its values joined by `+`.
+    /// `data.train` and `data.test`: a path, `{path, x, y}` (HDF5), `{path,
+    /// label_column, header}` (CSV) or a generated set (`{generate: moons, samples: 300,
+    /// noise: 0.2, seed: 3}`). Canonically, what `spec.yaml` writes with absolute paths,
+    /// its values joined by `+` (`moons+300+0.2+3`). A generated set's identity is its
+    /// generator and every argument, resolved (`GeneratedSet.canonical`).
     static var dataSplit: ValueType {
         ValueType(
-            summary: "path, or `{path, x, y}` (HDF5), or `{path, label_column, header}` (CSV)",
+            summary: "path, or `{path, x, y}` (HDF5), or `{path, label_column, header}` (CSV), or "
+                + "`{generate, samples, noise, factor, seed}` (moons, circles, planar)",
             parse: { validator, node, key in validator.split(node, key: key) },
             canonical: { split in
                 switch splitYAML(split, path: split.path) {
@@ -168,9 +171,10 @@ extension ValueType where Value == DataSplit {
                 case .mapping(let pairs): return pairs.map(\.1).joined(separator: "+")
                 }
             },
-            yaml: { split, paths in splitYAML(split, path: paths(split)) },
+            yaml: { split, paths in splitYAML(split, path: split.generated == nil ? paths(split) : "") },
             same: { $0.withoutLocation == $1.withoutLocation },
             identity: { split, hashes in
+                if let generated = split.generated { return generated.canonical }
                 let name = { (dataset: String?) in dataset.map(ExperimentSpec.yamlString) ?? "(default)" }
                 let options =
                     split.format == .hdf5
@@ -181,7 +185,8 @@ extension ValueType where Value == DataSplit {
     }
 
     /// A split as a path when nothing else needs saying (HDF5 with datasets found by
-    /// name), or as a mapping with every CSV default written out.
+    /// name), or as a mapping with every CSV default written out, or a generated set's
+    /// mapping with every argument its generator takes.
     private static func splitYAML(_ split: DataSplit, path: String) -> ResolvedValue {
         let path = ExperimentSpec.yamlString(path)
         switch split.format {
@@ -194,6 +199,8 @@ extension ValueType where Value == DataSplit {
                 })
         case .csv:
             return .mapping([("path", path), ("label_column", "\(split.labelColumn)"), ("header", "\(split.header)")])
+        case .generated:
+            return .mapping(split.generated?.pairs ?? [])
         }
     }
 }
