@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 import bench_child
+import bench_course2
 import bench_gemm
 import bench_loading
 import bench_machine
@@ -285,6 +286,12 @@ def main():
         sweeps, sweep_checks = run_sweep_rows(args, binary, machine["cores"])
         checks += sweep_checks
 
+    course2 = None
+    if not args.sweeps_only and not args.mnist_only:
+        course2, course2_checks = bench_course2.run(binary, args.repeat)
+        print_checks(course2_checks)
+        checks += course2_checks
+
     mnist = None
     if not args.skip_mnist and not args.sweeps_only:
         mnist, mnist_checks = run_mnist(args, binary, machine, probe)
@@ -307,7 +314,7 @@ def main():
             json.dump({"machine": machine, "kernel": probe, "spec": spec, "binary": binary, "iterations": iterations,
                        "rows": rows, "torch_note": torch_note,
                        "checks": [{"target": t, "verdict": v, "detail": d} for t, v, d in checks],
-                       "scaling": scaling, "sweeps": sweeps, "mnist": mnist}, f, indent=1)
+                       "scaling": scaling, "sweeps": sweeps, "mnist": mnist, "course2": course2}, f, indent=1)
         print(f"\nraw results: {args.json}")
     if args.strict and any(verdict == "FAIL" for _, verdict, _ in checks):
         sys.exit(1)
