@@ -10,8 +10,8 @@ final class ReproduceTests: XCTestCase {
     /// One row of course_numbers.tsv.
     struct CourseValue {
         var model: String
-        var quantity: String      // cost, train_accuracy or test_accuracy
-        var iteration: Int?       // for a cost
+        var quantity: String      // cost, learning_rate, train_accuracy or test_accuracy
+        var iteration: Int?       // for a cost or a learning rate
         var printed: String       // as the notebook printed it
         var line: Int
 
@@ -23,12 +23,19 @@ final class ReproduceTests: XCTestCase {
 
     struct Oracle: Decodable {
         var costs: [[Double]]
+        var learning_rates: [[Double]]?   // the runs with a decay
         var train_accuracy: Double
-        var test_accuracy: Double
+        var test_accuracy: Double?        // the course's second part has no test set
     }
 
     private let root = packageRoot()
-    private let models = ["cat_2layer", "cat_5layer"]
+    private let catModels = ["cat_2layer", "cat_5layer"]
+    /// The course's second part ("Optimization Methods"), experiments/course2/.
+    private let course2Models = ["opt_gd", "opt_mom", "opt_adam", "dec_inv", "dec_stair", "dec_stair_mom", "dec_stair_adam"]
+    private var models: [String] { catModels + course2Models }
+    /// The values course_numbers.tsv holds: 27 for each cat model, 11 for each opt_* run
+    /// (10 costs, one accuracy), 6 for each dec_* run and dec_inv's 3 learning rates.
+    private let valueCount = 2 * 27 + 3 * 11 + 4 * 6 + 3
 
     private func courseNumbers() throws -> [CourseValue] {
         let text = try String(contentsOf: root.appendingPathComponent("experiments/course_numbers.tsv"), encoding: .utf8)
@@ -47,9 +54,25 @@ final class ReproduceTests: XCTestCase {
     }
 
     // JSONDecoder reads doubles exactly (JSONSerialization on Linux does not).
+    // The cat models' fixtures come from numpy_reference.py, the course-2 runs' from
+    // Benchmarks/course2_numpy.py (the notebook's loop), both by Tests/Fixtures/regenerate_golden.py.
     private func oracle(_ model: String) throws -> Oracle {
-        let url = root.appendingPathComponent("Tests/CLITests/Fixtures/oracle_\(model)_2500.json")
-        return try JSONDecoder().decode(Oracle.self, from: Data(contentsOf: url))
+        let fixtures = root.appendingPathComponent("Tests/CLITests/Fixtures")
+        if course2Models.contains(model) {
+            let all = try JSONDecoder().decode([String: Oracle].self,
+                                               from: Data(contentsOf: fixtures.appendingPathComponent("oracle_course2.json")))
+            guard let one = all[model] else { throw CocoaError(.fileReadCorruptFile) }
+            return one
+        }
+        return try JSONDecoder().decode(Oracle.self, from: Data(contentsOf: fixtures.appendingPathComponent("oracle_\(model)_2500.json")))
+    }
+
+    /// The iterations at which the notebook printed a cost: every 100 of 2500 for the cat
+    /// models, every 1000 epochs of 10000 (opt_*) or 5000 (dec_*) for the course's second part.
+    private func printedIterations(_ model: String) -> [Int] {
+        if model.hasPrefix("opt_") { return Array(stride(from: 0, through: 9000, by: 1000)) }
+        if model.hasPrefix("dec_") { return Array(stride(from: 0, through: 4000, by: 1000)) }
+        return Array(stride(from: 0, through: 2400, by: 100))
     }
 
     private func rounded(_ x: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", x) }
@@ -61,21 +84,26 @@ final class ReproduceTests: XCTestCase {
     func testCourseNumbersMatchTheOracleAtThePrintedPrecision() throws {
         let values = try courseNumbers()
         XCTAssertEqual(Set(values.map(\.model)), Set(models))
+        XCTAssertEqual(values.count, valueCount)
         for model in models {
             let expected = try oracle(model)
             let oracleCosts = Dictionary(uniqueKeysWithValues: expected.costs.map { (Int($0[0]), $0[1]) })
+            let oracleRates = Dictionary(uniqueKeysWithValues: (expected.learning_rates ?? []).map { (Int($0[0]), $0[1]) })
             let rows = values.filter { $0.model == model }
             let costs = rows.filter { $0.quantity == "cost" }
-            XCTAssertEqual(costs.map(\.iteration), Array(stride(from: 0, through: 2400, by: 100)), "\(model): the printed iterations")
+            let rates = rows.filter { $0.quantity == "learning_rate" }
+            let hasTestSet = expected.test_accuracy != nil
+            XCTAssertEqual(costs.map(\.iteration), printedIterations(model), "\(model): the printed iterations")
             XCTAssertEqual(rows.filter { $0.quantity == "train_accuracy" }.count, 1, "\(model): one train accuracy")
-            XCTAssertEqual(rows.filter { $0.quantity == "test_accuracy" }.count, 1, "\(model): one test accuracy")
-            XCTAssertEqual(rows.count, costs.count + 2, "\(model): only costs and the two accuracies")
+            XCTAssertEqual(rows.filter { $0.quantity == "test_accuracy" }.count, hasTestSet ? 1 : 0, "\(model): the test accuracy")
+            XCTAssertEqual(rows.count, costs.count + rates.count + (hasTestSet ? 2 : 1), "\(model): only costs, rates and accuracies")
             for row in rows {
                 let where_ = "course_numbers.tsv:\(row.line) (\(model) \(row.quantity) \(row.iteration.map(String.init) ?? ""))"
                 guard let printed = Double(row.printed) else { XCTFail("\(where_): '\(row.printed)' is not a number"); continue }
                 let reference: Double?
                 switch row.quantity {
                 case "cost": reference = row.iteration.flatMap { oracleCosts[$0] }
+                case "learning_rate": reference = row.iteration.flatMap { oracleRates[$0] }
                 case "train_accuracy": reference = expected.train_accuracy
                 case "test_accuracy": reference = expected.test_accuracy
                 default: reference = nil
@@ -90,9 +118,10 @@ final class ReproduceTests: XCTestCase {
             }
         }
         // The precision the file promises: the 5-layer costs as printed (six decimals), the
-        // 2-layer costs to 10.
+        // 2-layer costs to 10, the course-2 costs to the six decimals of "%f".
         XCTAssertEqual(Set(values.filter { $0.model == "cat_5layer" && $0.quantity == "cost" }.map(\.comparedDecimals)), [6])
         XCTAssertEqual(Set(values.filter { $0.model == "cat_2layer" && $0.quantity == "cost" }.map(\.comparedDecimals)), [10])
+        XCTAssertEqual(Set(values.filter { course2Models.contains($0.model) && $0.quantity == "cost" }.map(\.comparedDecimals)), [6])
     }
 
     /// Writes run folders holding the oracle's numbers (costs in Swift's shortest round-trip
@@ -103,13 +132,20 @@ final class ReproduceTests: XCTestCase {
             if name == model { edit(&expected.costs) }
             let folder = dir.appendingPathComponent(name + "/default")   // the spec as written
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let csv = "iteration,cost\n" + expected.costs.map { "\(Int($0[0])),\($0[1])\n" }.joined()
+            let csv: String
+            if let rates = expected.learning_rates {
+                XCTAssertEqual(rates.map { $0[0] }, expected.costs.map { $0[0] }, "\(name): a rate for each recorded cost")
+                csv = "iteration,cost,learning_rate\n"
+                    + zip(expected.costs, rates).map { "\(Int($0[0])),\($0[1]),\($1[1])\n" }.joined()
+            } else {
+                csv = "iteration,cost\n" + expected.costs.map { "\(Int($0[0])),\($0[1])\n" }.joined()
+            }
             try csv.write(to: folder.appendingPathComponent("costs.csv"), atomically: true, encoding: .utf8)
             let metrics = """
                 {
                   "final_cost": 0.1,
                   "train_accuracy": \(expected.train_accuracy),
-                  "test_accuracy": \(expected.test_accuracy),
+                  "test_accuracy": \(expected.test_accuracy.map { "\($0)" } ?? "null"),
                   "seconds": 1.0,
                   "iterations": 2500
                 }
@@ -129,7 +165,7 @@ final class ReproduceTests: XCTestCase {
         try writeOracleRuns(in: same)
         let agree = try compare(same)
         XCTAssertEqual(agree.status, 0, agree.stdout + agree.stderr)
-        XCTAssertTrue(agree.stdout.contains("all 54 values agree"), agree.stdout)
+        XCTAssertTrue(agree.stdout.contains("all \(valueCount) values agree"), agree.stdout)
         XCTAssertFalse(agree.stdout.contains("DIFFERS"), agree.stdout)
 
         // One cost of the 5-layer model one unit off in the sixth decimal, the one it is printed with.
@@ -143,7 +179,7 @@ final class ReproduceTests: XCTestCase {
         let flagged = differs.stdout.split(separator: "\n").filter { $0.hasSuffix("  DIFFERS") }
         XCTAssertEqual(flagged.count, 1, differs.stdout)
         XCTAssertTrue(flagged.first?.contains("cost at iteration 1200") == true, differs.stdout)
-        XCTAssertTrue(differs.stdout.contains("1 of 54 values do not agree"), differs.stdout)
+        XCTAssertTrue(differs.stdout.contains("1 of \(valueCount) values do not agree"), differs.stdout)
 
         // A missing run folder is bad input, named.
         try FileManager.default.removeItem(at: off.appendingPathComponent("cat_2layer"))
@@ -158,7 +194,7 @@ final class ReproduceTests: XCTestCase {
         let tmp = try temporaryDirectory(for: self)
         let result = try run("/bin/sh", ["experiments/reproduce.sh", dnnRunExecutable().path], environment: ["TMPDIR": tmp.path])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("dnn-run gives the course's numbers: all 54 values agree"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("dnn-run gives the course's numbers: all \(valueCount) values agree"), result.stdout)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path), [], "the temporary runs are removed")
     }
 
