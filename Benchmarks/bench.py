@@ -35,6 +35,7 @@ import bench_gemm
 import bench_loading
 import bench_machine
 import bench_mnist
+import bench_mnist_adam
 import bench_mnist_data
 import bench_scaling
 import bench_sweeps
@@ -292,10 +293,13 @@ def main():
         print_checks(course2_checks)
         checks += course2_checks
 
-    mnist = None
+    mnist, mnist_adam = None, None
     if not args.skip_mnist and not args.sweeps_only:
         mnist, mnist_checks = run_mnist(args, binary, machine, probe)
         checks += mnist_checks
+        mnist_adam = bench_mnist_adam.run(sys.modules[__name__], binary, machine, bench_child.baseline_env(),
+                                          args.mnist_examples, bench_mnist_adam.EPOCHS, args.no_torch)
+        checks += bench_mnist_adam.report(sys.modules[__name__], mnist_adam)
 
     scaling = None
     if args.skip_scaling or args.sweeps_only or args.mnist_only:
@@ -314,7 +318,8 @@ def main():
             json.dump({"machine": machine, "kernel": probe, "spec": spec, "binary": binary, "iterations": iterations,
                        "rows": rows, "torch_note": torch_note,
                        "checks": [{"target": t, "verdict": v, "detail": d} for t, v, d in checks],
-                       "scaling": scaling, "sweeps": sweeps, "mnist": mnist, "course2": course2}, f, indent=1)
+                       "scaling": scaling, "sweeps": sweeps, "mnist": mnist, "mnist_adam": mnist_adam,
+                       "course2": course2}, f, indent=1)
         print(f"\nraw results: {args.json}")
     if args.strict and any(verdict == "FAIL" for _, verdict, _ in checks):
         sys.exit(1)
@@ -331,7 +336,7 @@ def doctests_of_every_module():
 
 
 DOCTESTED = (bench_child, bench_machine, bench_table, bench_scaling, bench_sweeps, bench_mnist, bench_gemm,
-             bench_loading, bench_mnist_data)
+             bench_loading, bench_mnist_data, bench_mnist_adam, bench_course2)
 
 
 if __name__ == "__main__":
